@@ -1,0 +1,175 @@
+"""The ``rxcombo`` command: parse options, call the library, present the result.
+
+Exit codes: 0 success; 1 some medicine names were not recognised (they were not checked);
+2 bad input or usage; 3 the knowledge base or database is unusable.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from .errors import DatabaseError, InputError, KnowledgeBaseError, RxcomboError
+
+EXIT_UNRESOLVED = 1
+EXIT_INPUT = 2
+EXIT_KB = 3
+
+SEED_COMBINATIONS = ("Paroxetine + Clonazepam", "Diazepam + Mirtazapine", "Paroxetine + Buspirone")
+
+
+def _fail(exc: RxcomboError) -> NoReturn:
+    code = EXIT_KB if isinstance(exc, (KnowledgeBaseError, DatabaseError)) else EXIT_INPUT
+    click.echo(f"Error: {exc}", err=True)
+    sys.exit(code)
+
+
+def _engine(ctx: click.Context):  # -> Engine, imported lazily for a fast start
+    from .engine import Engine
+
+    try:
+        return Engine.open(ctx.obj["db"], ctx.obj["kb"])
+    except RxcomboError as exc:
+        _fail(exc)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="RXCOMBO_DB",
+              help="Compiled database (default: ~/.cache/rxcombo/...; env RXCOMBO_DB).")
+@click.option("--kb", type=click.Path(file_okay=False, path_type=Path), envvar="RXCOMBO_KB",
+              help="Knowledge-base folder (default: the one shipped in the package; env RXCOMBO_KB).")
+@click.version_option(package_name="rxcombo")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None, kb: Path | None) -> None:
+    """rxcombo: what happens when medicines are taken together, from a sourced knowledge base."""
+    ctx.ensure_object(dict)
+    ctx.obj.update(db=db, kb=kb)
+
+
+@main.command()
+@click.argument("drugs", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@click.option("--batch", type=click.File("r", encoding="utf-8"),
+              help='JSON-lines file of {"id": ..., "drugs": [...]} (use - for standard input).')
+@click.option("--details/--no-details", default=True, help="Show mechanism, management and sources.")
+@click.pass_context
+def check(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, batch: Any, details: bool) -> None:
+    """Check medicines taken together, e.g. rxcombo check Paxil Klonopin tramadol."""
+    if batch is not None:
+        if drugs:
+            raise click.UsageError("give either medicine names or --batch, not both")
+        from .batch import run_batch
+
+        sys.exit(run_batch(_engine(ctx), batch, sys.stdout))
+    if not drugs:
+        raise click.UsageError("name at least one medicine, e.g. rxcombo check paroxetine clonazepam")
+    engine = _engine(ctx)
+    try:
+        result = engine.check(list(drugs))
+    except RxcomboError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        from .console import print_check
+
+        print_check(result, details=details)
+    sys.exit(0 if result.complete else EXIT_UNRESOLVED)
+
+
+@main.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Check the three seed combinations (the README's main job)."""
+    from .console import print_check
+
+    engine = _engine(ctx)
+    for combination in SEED_COMBINATIONS:
+        click.echo(f"\n=== {combination} ===")
+        print_check(engine.check([combination]), details=True)
+
+
+@main.group()
+def kb() -> None:
+    """Validate, compile and inspect the knowledge base."""
+
+
+@kb.command()
+@click.pass_context
+def validate(ctx: click.Context) -> None:
+    """Check every YAML file; list every problem with file and field."""
+    from .database import default_kb_dir
+    from .loader import load_knowledge_base
+
+    root = ctx.obj["kb"] or default_kb_dir()
+    try:
+        knowledge = load_knowledge_base(root)
+    except KnowledgeBaseError as exc:
+        _fail(exc)
+    click.echo(f"OK: {len(knowledge.medicines)} medicines, {len(knowledge.pairs)} curated pairs, "
+               f"{len(knowledge.rules)} rules, {len(knowledge.classes)} classes in {root}")
+
+
+@kb.command()
+@click.pass_context
+def build(ctx: click.Context) -> None:
+    """Compile the YAML into the SQLite database (atomic: a failed build keeps the old one)."""
+    import time
+
+    from .database import build as build_db
+    from .database import default_db_path
+
+    started = time.perf_counter()
+    try:
+        path = build_db(ctx.obj["db"] or default_db_path(), ctx.obj["kb"])
+    except RxcomboError as exc:
+        _fail(exc)
+    click.echo(f"Built {path} in {time.perf_counter() - started:.2f} s")
+
+
+@kb.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@click.pass_context
+def list_medicines(ctx: click.Context, as_json: bool) -> None:
+    """List every medicine with its names and classes."""
+    medicines = _engine(ctx).catalog.medicines()
+    if as_json:
+        out = [{"id": m["id"], "name": m["name"], "names": m["names"], "classes": m["classes"]} for m in medicines]
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for m in medicines:
+        click.echo(f"{m['id']:<28} {m['name']:<28} {', '.join(m['classes'])}")
+    click.echo(f"{len(medicines)} medicines")
+
+
+@kb.command()
+@click.argument("drug")
+@click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")
+@click.pass_context
+def show(ctx: click.Context, drug: str, as_json: bool) -> None:
+    """Show one medicine's record, found by any of its names."""
+    engine = _engine(ctx)
+    try:
+        resolved, unresolved = engine.resolver.resolve_one(drug)
+    except InputError as exc:
+        _fail(exc)
+    if unresolved or len(resolved) != 1:
+        from .console import describe_unresolved
+
+        if len(resolved) > 1:
+            click.echo(f"{drug!r} names {len(resolved)} medicines; show them one at a time: "
+                       + ", ".join(r.name for r in resolved), err=True)
+        for u in unresolved:
+            click.echo(describe_unresolved(u), err=True)
+        sys.exit(EXIT_UNRESOLVED)
+    record = engine.catalog.record(resolved[0].id)
+    if as_json:
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        from .console import print_record
+
+        print_record(record)

@@ -1,0 +1,189 @@
+"""Compile the validated YAML knowledge base into the SQLite database.
+
+The build is deterministic (same YAML, same rows in the same order, no timestamps) and
+atomic: it writes a temporary file beside the target and renames it into place only
+after a successful commit, so a failed or interrupted build leaves the old database as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .consistency import all_names, class_ancestry
+from .errors import DatabaseError
+from .loader import KnowledgeBase, yaml_files
+from .models import SCHEMA_VERSION, Medicine, PairEntry
+from .names import normalize
+from .profile import DrugProfile, Prop, SourceRef
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE medicines (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL,
+    classes TEXT NOT NULL, record TEXT NOT NULL, profile TEXT NOT NULL, file TEXT NOT NULL
+);
+CREATE TABLE names (key TEXT PRIMARY KEY, medicine_id TEXT NOT NULL REFERENCES medicines(id), name TEXT NOT NULL, kind TEXT NOT NULL);
+CREATE TABLE classes (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE rules (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE pairs (id TEXT PRIMARY KEY, drug_a TEXT NOT NULL, drug_b TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE sources (key TEXT PRIMARY KEY, data TEXT NOT NULL);
+"""
+
+
+def _dump(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def kb_digest(root: Path) -> str:
+    """A hash of every YAML file's path and content: identifies what a database was built from."""
+    digest = hashlib.sha256()
+    for path in yaml_files(root):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def source_ref(kb: KnowledgeBase, cite: str, medicine: Medicine | None = None, pair: PairEntry | None = None) -> SourceRef:
+    key, _, section = cite.partition("#")
+    source = kb.source_for(key, medicine, pair)
+    if source is None:  # the loader's consistency checks make this unreachable
+        raise DatabaseError(f"unresolved citation {cite!r}")
+    return SourceRef(key=key, kind=source.kind, title=source.title, section=section or None,
+                     publisher=source.publisher or source.authors, year=source.year, url=source.url,
+                     pmid=source.pmid, doi=source.doi)
+
+
+def build_profile(kb: KnowledgeBase, med: Medicine) -> DrugProfile:
+    """Flatten a record into what the rules read, keeping each property's citations."""
+
+    def refs(cites: list[str]) -> tuple[SourceRef, ...]:
+        return tuple(source_ref(kb, c, med) for c in cites)
+
+    classes: list[str] = []
+    for cid in med.classes:
+        for ancestor in class_ancestry(kb, cid):
+            if ancestor not in classes:
+                classes.append(ancestor)
+    risks: dict[str, Prop] = {}
+    r = med.risks
+    for name in ("serotonergic", "cns_depression", "respiratory_depression", "hyponatraemia",
+                 "seizure_threshold", "orthostatic_hypotension", "pressor", "hyperkalaemia"):
+        risk = getattr(r, name)
+        if risk is not None:
+            risks[name] = Prop(risk.level, refs(risk.sources), risk.note)
+    if r.anticholinergic is not None:
+        risks["anticholinergic"] = Prop(r.anticholinergic.score, refs(r.anticholinergic.sources))
+    if r.qt is not None:
+        risks["qt"] = Prop(r.qt.category, refs(r.qt.sources), r.qt.note)
+    if r.bleeding is not None:
+        risks["bleeding"] = Prop(r.bleeding.kind, refs(r.bleeding.sources), r.bleeding.note)
+    if r.mao_inhibition is not None:
+        m = r.mao_inhibition
+        risks["mao_inhibition"] = Prop((m.level, m.selectivity, m.reversible), refs(m.sources))
+    if r.lithium_clearance is not None:
+        lc = r.lithium_clearance
+        risks["lithium_clearance"] = Prop((lc.effect, lc.level), refs(lc.sources))
+    pk = med.pharmacokinetics
+    substrates = {s.enzyme: Prop((s.role, s.sensitive), refs(s.sources)) for s in pk.substrate_of}
+    inhibits = {m.enzyme: Prop(m.strength, refs(m.sources)) for m in pk.inhibits}
+    induces = {m.enzyme: Prop(m.strength, refs(m.sources)) for m in pk.induces}
+    prodrug = None
+    if pk.prodrug is not None:
+        p = pk.prodrug
+        prodrug = Prop((p.enzyme, p.active_metabolite, p.loss_of_activation), refs(p.sources))
+    nti = None
+    if pk.narrow_therapeutic_index is not None:
+        n = pk.narrow_therapeutic_index
+        nti = Prop(n.value, refs(n.sources), n.note)
+    return DrugProfile(
+        id=med.id,
+        name=med.name,
+        classes=tuple(classes),
+        class_names={c: kb.classes[c].name for c in classes},
+        risks=risks,
+        substrates=substrates,
+        inhibits=inhibits,
+        induces=induces,
+        prodrug=prodrug,
+        narrow_therapeutic_index=nti,
+    )
+
+
+def name_rows(med: Medicine) -> list[tuple[str, str, str, str]]:
+    """(normalised key, id, display name, kind) for every name of a record."""
+    rows: dict[str, tuple[str, str, str, str]] = {}
+    kinds = [("generic", [med.name, med.id.replace("-", " ")]), ("synonym", med.synonyms), ("salt", med.salts)]
+    kinds += [(f"brand:{country}", brands) for country, brands in sorted(med.brands.items())]
+    for kind, names in kinds:
+        for name in names:
+            rows.setdefault(normalize(name), (normalize(name), med.id, name, kind))
+    assert set(rows) == {normalize(n) for n in all_names(med)}
+    return list(rows.values())
+
+
+def pair_payload(kb: KnowledgeBase, pid: str, pair: PairEntry) -> dict[str, Any]:
+    data = pair.model_dump(mode="json", exclude={"source_defs"})
+    data["id"] = pid
+    data["sources"] = [source_ref(kb, c, pair=pair).to_dict() for c in pair.sources]
+    return data
+
+
+def write_database(kb: KnowledgeBase, target: Path) -> Path:
+    """Write the database for ``kb`` to ``target`` atomically; return the path."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.executescript(SCHEMA)
+            _fill(conn, kb)
+            conn.commit()
+        finally:
+            conn.close()
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def _fill(conn: sqlite3.Connection, kb: KnowledgeBase) -> None:
+    meta = {
+        "schema_version": str(SCHEMA_VERSION),
+        "kb_digest": kb_digest(kb.root),
+        "medicine_count": str(len(kb.medicines)),
+        "duplication_classes": _dump(sorted(c for c, v in kb.classes.items() if v.duplication)),
+        "cns_active_classes": _dump(sorted(c for c, v in kb.classes.items() if v.cns_active)),
+    }
+    conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+    for mid in sorted(kb.medicines):
+        med = kb.medicines[mid]
+        profile = build_profile(kb, med)
+        conn.execute(
+            "INSERT INTO medicines VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (mid, med.name, med.kind, _dump(list(profile.classes)),
+             _dump(med.model_dump(mode="json", by_alias=True, exclude_defaults=True)),
+             _dump(profile.to_dict()), kb.files[mid]),
+        )
+        conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", sorted(name_rows(med)))
+    conn.executemany("INSERT INTO classes VALUES (?, ?)",
+                     [(cid, _dump(c.model_dump(mode="json"))) for cid, c in sorted(kb.classes.items())])
+    conn.executemany("INSERT INTO rules VALUES (?, ?)",
+                     [(rid, _dump({**r.model_dump(mode="json"),
+                                   "sources": [source_ref(kb, c).to_dict() for c in r.sources]}))
+                      for rid, r in sorted(kb.rules.items())])
+    conn.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?)",
+                     [(pid, *sorted(p.drugs), _dump(pair_payload(kb, pid, p))) for pid, p in sorted(kb.pairs.items())])
+    conn.executemany("INSERT INTO sources VALUES (?, ?)",
+                     [(key, _dump(s.model_dump(mode="json", exclude_none=True))) for key, s in sorted(kb.sources.items())])

@@ -1,0 +1,156 @@
+"""Checks across records that a schema alone cannot express.
+
+Each check is a function from the knowledge base to a list of problems, so
+that ``kb validate`` can report all of them at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from .errors import Problem
+from .models import Medicine, citation_key
+from .names import normalize
+
+if TYPE_CHECKING:
+    from .loader import KnowledgeBase
+
+
+def iter_citations(obj: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """Yield ``(field path, citation)`` for every citation inside a record."""
+    if isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            if name in ("source_defs",) or (name == "sources" and isinstance(getattr(obj, name), dict)):
+                continue
+            value = getattr(obj, name)
+            sub = f"{path}.{name}" if path else name
+            if name == "sources" and isinstance(value, list):
+                for i, cite in enumerate(value):
+                    yield f"{sub}.{i}", cite
+            else:
+                yield from iter_citations(value, sub)
+    elif isinstance(obj, list):
+        for i, item in enumerate(obj):
+            yield from iter_citations(item, f"{path}.{i}")
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            yield from iter_citations(item, f"{path}.{key}")
+
+
+def all_names(medicine: Medicine) -> list[str]:
+    """Every name a record answers to: generic, synonyms, salts and brands."""
+    names = [medicine.name, medicine.id.replace("-", " "), *medicine.synonyms, *medicine.salts]
+    for brands in medicine.brands.values():
+        names += brands
+    return names
+
+
+def class_ancestry(kb: "KnowledgeBase", class_id: str) -> list[str]:
+    seen: list[str] = []
+    current: str | None = class_id
+    while current and current not in seen and current in kb.classes:
+        seen.append(current)
+        current = kb.classes[current].parent
+    return seen
+
+
+def check_consistency(kb: "KnowledgeBase") -> list[Problem]:
+    problems: list[Problem] = []
+    problems += _check_classes(kb)
+    problems += _check_citations(kb)
+    problems += _check_names(kb)
+    problems += _check_class_properties(kb)
+    problems += _check_pairs(kb)
+    return problems
+
+
+def _check_classes(kb: "KnowledgeBase") -> list[Problem]:
+    problems = []
+    for cid, cls in kb.classes.items():
+        if cls.parent and cls.parent not in kb.classes:
+            problems.append(Problem("classes.yaml", f"{cid}.parent", f"unknown class {cls.parent!r}"))
+    for mid, med in kb.medicines.items():
+        for i, cid in enumerate(med.classes):
+            if cid not in kb.classes:
+                problems.append(Problem(kb.files[mid], f"classes.{i}", f"unknown class {cid!r} (declare it in classes.yaml)"))
+    return problems
+
+
+def _check_citations(kb: "KnowledgeBase") -> list[Problem]:
+    problems = []
+    for mid, med in kb.medicines.items():
+        clash = set(med.sources) & set(kb.sources)
+        for key in sorted(clash):
+            problems.append(Problem(kb.files[mid], f"sources.{key}", "key is already a shared source in sources.yaml; rename it"))
+        for where, cite in iter_citations(med):
+            key = citation_key(cite)
+            if key not in med.sources and key not in kb.sources:
+                problems.append(Problem(kb.files[mid], where, f"cites unknown source {key!r}"))
+    for rid, rule in kb.rules.items():
+        for i, cite in enumerate(rule.sources):
+            if citation_key(cite) not in kb.sources:
+                problems.append(Problem("rules.yaml", f"{rid}.sources.{i}", f"cites unknown source {citation_key(cite)!r}"))
+    for pid, pair in kb.pairs.items():
+        rel = kb.files[f"pair:{pid}"]
+        for i, cite in enumerate(pair.sources):
+            key = citation_key(cite)
+            if key not in pair.source_defs and key not in kb.sources:
+                problems.append(Problem(rel, f"sources.{i}", f"cites unknown source {key!r}"))
+    return problems
+
+
+def _check_names(kb: "KnowledgeBase") -> list[Problem]:
+    problems = []
+    owner: dict[str, str] = {}
+    for mid in sorted(kb.medicines):
+        for name in all_names(kb.medicines[mid]):
+            key = normalize(name)
+            if not key:
+                problems.append(Problem(kb.files[mid], "names", f"name {name!r} has no letters or digits"))
+                continue
+            other = owner.setdefault(key, mid)
+            if other != mid:
+                problems.append(
+                    Problem(kb.files[mid], "names", f"name {name!r} is also claimed by {kb.files[other]}")
+                )
+    return problems
+
+
+def _check_class_properties(kb: "KnowledgeBase") -> list[Problem]:
+    problems = []
+    for mid, med in kb.medicines.items():
+        for cid in med.classes:
+            for ancestor in class_ancestry(kb, cid):
+                for risk in kb.classes[ancestor].requires:
+                    if getattr(med.risks, risk) is None:
+                        problems.append(
+                            Problem(
+                                kb.files[mid],
+                                f"risks.{risk}",
+                                f"missing: every medicine of class {ancestor!r} must state {risk}",
+                            )
+                        )
+    return problems
+
+
+def _check_pairs(kb: "KnowledgeBase") -> list[Problem]:
+    problems = []
+    seen: dict[tuple[str, ...], str] = {}
+    for pid, pair in kb.pairs.items():
+        rel = kb.files[f"pair:{pid}"]
+        for i, drug in enumerate(pair.drugs):
+            if drug not in kb.medicines:
+                problems.append(Problem(rel, f"drugs.{i}", f"unknown medicine {drug!r}"))
+        if pair.drugs[0] == pair.drugs[1]:
+            problems.append(Problem(rel, "drugs", "a pair needs two different medicines"))
+        key = tuple(sorted(pair.drugs))
+        if key in seen:
+            problems.append(Problem(rel, "drugs", f"the same pair is already curated in {seen[key]}"))
+        seen[key] = rel
+        for i, rule in enumerate(pair.refines):
+            if rule not in kb.rules:
+                problems.append(Problem(rel, f"refines.{i}", f"unknown rule {rule!r}"))
+    return problems

@@ -1,0 +1,186 @@
+"""The interaction engine: resolve names, run the rules, merge curated entries.
+
+``Engine.check(["Paxil", "Klonopin", "tramadol"])`` returns a :class:`CheckResult` whose
+``to_dict()`` is the JSON contract shared by the CLI, the API and CDS Hooks.
+Pair results are computed once per pair of medicines and cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from .database import Catalog
+from .findings import Finding, dedupe_sources
+from .profile import DrugProfile, SourceRef
+from .resolver import Resolution, Resolver
+from .rules import PAIR_RULES, Hit, cumulative, duplication
+
+MAX_MEDICINES = 50
+
+
+class _Params(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    inputs: tuple[str, ...]
+    resolution: Resolution
+    interactions: tuple[Finding, ...]
+    cumulative: tuple[Finding, ...]
+
+    @property
+    def complete(self) -> bool:
+        """True when every input was recognised."""
+        return not self.resolution.unresolved
+
+    @property
+    def highest_severity(self) -> str | None:
+        all_findings = self.interactions + self.cumulative
+        return min(all_findings, key=Finding.sort_key).severity if all_findings else None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.to_dict_without_interactions()
+        out["interactions"] = [f.to_dict() for f in self.interactions]
+        return out
+
+    def to_dict_without_interactions(self) -> dict[str, Any]:
+        return {
+            "input": list(self.inputs),
+            "resolved": [r.to_dict() for r in self.resolution.resolved],
+            "unresolved": [u.to_dict() for u in self.resolution.unresolved],
+            "checked": list(self.resolution.ids),
+            "complete": self.complete,
+            "highest_severity": self.highest_severity,
+            "interactions": [],
+            "cumulative": [f.to_dict() for f in self.cumulative],
+        }
+
+
+class Engine:
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self.resolver = Resolver(catalog.names, catalog.medicine_names)
+        self._pair_cache: dict[tuple[str, str], tuple[Finding, ...]] = {}
+        self._dict_cache: dict[int, dict[str, Any]] = {}
+
+    @classmethod
+    def open(cls, db_path: Path | None = None, kb_dir: Path | None = None) -> "Engine":
+        return cls(Catalog.open(db_path, kb_dir))
+
+    # ------------------------------------------------------------ public API
+
+    def check(self, inputs: Sequence[str]) -> CheckResult:
+        """Check a list of names; raises InputError for unusable input."""
+        from .errors import InputError
+
+        if isinstance(inputs, str):
+            raise InputError("give a list of medicine names, not a single string")
+        if len(inputs) > MAX_MEDICINES:
+            raise InputError(f"{len(inputs)} medicines given; at most {MAX_MEDICINES} can be checked at once")
+        resolution = self.resolver.resolve(list(inputs))
+        return self.check_ids(resolution.ids, resolution, tuple(inputs))
+
+    def check_ids(self, ids: Sequence[str], resolution: Resolution | None = None, inputs: tuple[str, ...] = ()) -> CheckResult:
+        profiles = [self.catalog.profile(i) for i in ids]
+        interactions: list[Finding] = []
+        for a, b in combinations(sorted(ids), 2):
+            interactions += self.pair(a, b)
+        interactions.sort(key=Finding.sort_key)
+        totals = tuple(sorted((self._finding(h) for h in cumulative(profiles, self.catalog.cns_active_classes)), key=Finding.sort_key))
+        return CheckResult(inputs or tuple(ids), resolution or Resolution(ids=tuple(ids)), tuple(interactions), totals)
+
+    def pair(self, a: str, b: str) -> tuple[Finding, ...]:
+        """All findings for two medicine ids (order does not matter), cached."""
+        key = (a, b) if a <= b else (b, a)
+        cached = self._pair_cache.get(key)
+        if cached is None:
+            cached = self._pair_cache[key] = self._compute_pair(*key)
+        return cached
+
+    def result_dict(self, result: CheckResult) -> dict[str, Any]:
+        """``result.to_dict()``, reusing the serialised form of cached pair findings (batch and API speed)."""
+        cache = self._dict_cache
+        interactions = []
+        for f in result.interactions:
+            d = cache.get(id(f))
+            if d is None:
+                d = cache[id(f)] = f.to_dict()
+            interactions.append(d)
+        out = result.to_dict_without_interactions()
+        out["interactions"] = interactions
+        return out
+
+    # ------------------------------------------------------------ internals
+
+    def _compute_pair(self, a: str, b: str) -> tuple[Finding, ...]:
+        pa, pb = self.catalog.profile(a), self.catalog.profile(b)
+        hits: list[Hit] = []
+        for rule in PAIR_RULES:
+            hits += rule(pa, pb)
+        hits += duplication(pa, pb, self.catalog.duplication_classes)
+        findings = [self._finding(h) for h in hits]
+        curated = self.catalog.pairs.get((a, b))
+        if curated is not None:
+            replaced = [f for f in findings if f.rule in curated["refines"]]
+            findings = [f for f in findings if f.rule not in curated["refines"]]
+            findings.append(self._curated(curated, (pa, pb), replaced))
+        return tuple(sorted(findings, key=Finding.sort_key))
+
+    def _finding(self, hit: Hit) -> Finding:
+        text = self.catalog.rules[hit.rule]
+        names = [d.name for d in hit.drugs]
+        params = _Params(hit.params)
+        if len(hit.drugs) >= 2:
+            params.update(a=names[0], b=names[1], perpetrator=names[0], victim=names[1])
+        params.update(drugs=", ".join(names), count=str(len(names)))
+        sources: list[SourceRef] = [SourceRef.from_dict(s) for s in text["sources"]]
+        for basis in hit.basis:
+            sources += basis.prop.sources
+        return Finding(
+            drugs=tuple(d.id for d in hit.drugs),
+            names=tuple(names),
+            severity=hit.severity,
+            type=text["type"],
+            title=text["title"],
+            mechanism=text["mechanism"].format_map(params),
+            effect=text["effect"].format_map(params),
+            management=text["management"].format_map(params),
+            monitor=text["monitor"].format_map(params) if text.get("monitor") else None,
+            summary=text["summary"].format_map(params),
+            documentation=text["documentation"],
+            rule=hit.rule,
+            sources=dedupe_sources(sources),
+            basis=tuple(f"{b.drug}: {b.fact}" for b in hit.basis),
+        )
+
+    def _curated(self, entry: dict[str, Any], profiles: tuple[DrugProfile, DrugProfile], replaced: Iterable[Finding]) -> Finding:
+        by_id = {p.id: p for p in profiles}
+        drugs = tuple(entry["drugs"])
+        replaced = list(replaced)
+        sources = [SourceRef.from_dict(s) for s in entry["sources"]]
+        for f in replaced:
+            sources += f.sources
+        basis = [f"curated entry pairs/{entry['id']}.yaml"] + [f"refines {f.rule}: {'; '.join(f.basis)}" for f in replaced]
+        return Finding(
+            drugs=drugs,
+            names=tuple(by_id[d].name for d in drugs),
+            severity=entry["severity"],
+            type=entry["type"],
+            title=entry.get("title") or "Curated interaction",
+            mechanism=entry["mechanism"],
+            effect=entry["effect"],
+            management=entry["management"],
+            monitor=entry.get("monitor"),
+            summary=entry["summary"],
+            documentation=entry["documentation"],
+            rule=f"pair:{entry['id']}",
+            sources=dedupe_sources(sources),
+            basis=tuple(basis),
+            refines=tuple(f.rule for f in replaced),
+        )

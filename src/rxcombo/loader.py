@@ -1,0 +1,154 @@
+"""The one place that reads the YAML knowledge base.
+
+``load_knowledge_base()`` parses and validates every file, runs the
+consistency checks of :mod:`rxcombo.consistency`, and raises one
+:class:`KnowledgeBaseError` listing every problem with file and field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import KnowledgeBaseError, Problem
+from .models import DrugClass, Medicine, PairEntry, RuleText, Source
+
+DEFAULT_KB_DIR = Path(__file__).parent / "kb"
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    """Everything the YAML holds, validated."""
+
+    root: Path
+    medicines: dict[str, Medicine]
+    classes: dict[str, DrugClass]
+    rules: dict[str, RuleText]
+    pairs: dict[str, PairEntry]
+    sources: dict[str, Source]
+    files: dict[str, str] = field(default_factory=dict)  # record id -> relative file path
+
+    def source_for(self, cite: str, medicine: Medicine | None = None, pair: PairEntry | None = None) -> Source | None:
+        key = cite.split("#", 1)[0]
+        if medicine is not None and key in medicine.sources:
+            return medicine.sources[key]
+        if pair is not None and key in pair.source_defs:
+            return pair.source_defs[key]
+        return self.sources.get(key)
+
+
+def yaml_files(root: Path) -> list[Path]:
+    """Every YAML file the knowledge base consists of, in a stable order."""
+    files = [root / "sources.yaml", root / "classes.yaml", root / "rules.yaml"]
+    files += sorted((root / "medicines").glob("*.yaml"))
+    files += sorted((root / "pairs").glob("*.yaml"))
+    return [f for f in files if f.exists()]
+
+
+def newest_mtime(root: Path) -> float:
+    return max((f.stat().st_mtime for f in yaml_files(root)), default=0.0)
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problems.append(Problem(rel, where, f"not valid YAML: {getattr(exc, 'problem', exc)}"))
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(rel, "", f"cannot be read: {exc}"))
+    return None
+
+
+def _validate(model: type[M], data: Any, rel: str, prefix: str, problems: list[Problem]) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = _location(tuple(error["loc"]))
+            field_name = f"{prefix}.{loc}" if prefix else loc
+            given = error.get("input")
+            shown = "" if isinstance(given, (dict, list)) or given is None else f" (given: {given!r})"
+            problems.append(Problem(rel, field_name, error["msg"] + shown))
+        return None
+
+
+def _load_mapping(
+    root: Path, name: str, model: type[M], problems: list[Problem], required: bool = True
+) -> dict[str, M]:
+    path = root / name
+    if not path.exists():
+        if required:
+            problems.append(Problem(name, "", "file is missing"))
+        return {}
+    data = _read_yaml(path, name, problems)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        problems.append(Problem(name, "", "must be a mapping of id to entry"))
+        return {}
+    out: dict[str, M] = {}
+    for key, value in data.items():
+        item = _validate(model, value, name, str(key), problems)
+        if item is not None:
+            out[str(key)] = item
+    return out
+
+
+def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
+    """Read and check the whole knowledge base; raise with every problem found."""
+    from .consistency import check_consistency
+
+    root = Path(root) if root else DEFAULT_KB_DIR
+    problems: list[Problem] = []
+    if not root.is_dir():
+        raise KnowledgeBaseError([Problem(str(root), "", "knowledge-base folder does not exist")])
+    sources = _load_mapping(root, "sources.yaml", Source, problems)
+    classes = _load_mapping(root, "classes.yaml", DrugClass, problems)
+    rules = _load_mapping(root, "rules.yaml", RuleText, problems)
+
+    medicines: dict[str, Medicine] = {}
+    files: dict[str, str] = {}
+    for path in sorted((root / "medicines").glob("*.yaml")):
+        rel = f"medicines/{path.name}"
+        data = _read_yaml(path, rel, problems)
+        if data is None:
+            if path.stat().st_size == 0:
+                problems.append(Problem(rel, "", "file is empty"))
+            continue
+        record = _validate(Medicine, data, rel, "", problems)
+        if record is None:
+            continue
+        if record.id != path.stem:
+            problems.append(Problem(rel, "id", f"id {record.id!r} must match the file name {path.stem!r}"))
+            continue
+        medicines[record.id] = record
+        files[record.id] = rel
+
+    pairs: dict[str, PairEntry] = {}
+    for path in sorted((root / "pairs").glob("*.yaml")):
+        rel = f"pairs/{path.name}"
+        data = _read_yaml(path, rel, problems)
+        if isinstance(data, dict) and "sources_defs" in data:
+            problems.append(Problem(rel, "sources_defs", "unknown key; did you mean source_defs?"))
+        entry = _validate(PairEntry, data, rel, "", problems) if data is not None else None
+        if entry is not None:
+            pairs[path.stem] = entry
+            files[f"pair:{path.stem}"] = rel
+
+    kb = KnowledgeBase(root, medicines, classes, rules, pairs, sources, files)
+    problems += check_consistency(kb)
+    if problems:
+        raise KnowledgeBaseError(problems)
+    return kb

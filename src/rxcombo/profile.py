@@ -1,0 +1,134 @@
+"""What the engine needs to know about a medicine, flattened for speed.
+
+A :class:`DrugProfile` is built once from a validated record when the database is
+compiled, stored as JSON, and read back without pydantic so that a check starts fast.
+Each property keeps the citations that support it, so that every finding can say
+which facts produced it and where they come from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+LEVELS = {"low": 1, "moderate": 2, "high": 3}
+STRENGTHS = {"weak": 1, "moderate": 2, "strong": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """A citation resolved to its source: enough to print a reference."""
+
+    key: str
+    kind: str
+    title: str
+    section: str | None = None
+    publisher: str | None = None
+    year: int | None = None
+    url: str | None = None
+    pmid: str | None = None
+    doi: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in (
+            ("key", self.key), ("section", self.section), ("kind", self.kind), ("title", self.title),
+            ("publisher", self.publisher), ("year", self.year), ("url", self.url),
+            ("pmid", self.pmid), ("doi", self.doi),
+        ) if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "SourceRef":
+        return cls(**data)
+
+    def label(self) -> str:
+        bits = [self.title]
+        if self.publisher:
+            bits.append(self.publisher)
+        if self.year:
+            bits.append(str(self.year))
+        text = ". ".join(bits)
+        if self.section:
+            text += f" (section: {self.section})"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Prop:
+    """One engine-relevant property of a medicine with the sources that support it."""
+
+    value: Any
+    sources: tuple[SourceRef, ...]
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DrugProfile:
+    id: str
+    name: str
+    classes: tuple[str, ...]  # own classes followed by their ancestors
+    class_names: dict[str, str] = field(default_factory=dict)
+    risks: dict[str, Prop] = field(default_factory=dict)
+    substrates: dict[str, Prop] = field(default_factory=dict)  # enzyme -> ("major"|"minor", sensitive)
+    inhibits: dict[str, Prop] = field(default_factory=dict)  # enzyme -> strength
+    induces: dict[str, Prop] = field(default_factory=dict)
+    prodrug: Prop | None = None  # value: (enzyme, metabolite, loss_of_activation)
+    narrow_therapeutic_index: Prop | None = None
+
+    def level(self, risk: str) -> int:
+        """0-3 for a level risk (0 when the record does not state it)."""
+        prop = self.risks.get(risk)
+        return LEVELS.get(prop.value, 0) if prop else 0
+
+    def has_class(self, class_id: str) -> bool:
+        return class_id in self.classes
+
+    def to_dict(self) -> dict[str, Any]:
+        def prop(p: Prop | None) -> Any:
+            if p is None:
+                return None
+            return {"value": p.value, "note": p.note, "sources": [s.to_dict() for s in p.sources]}
+
+        return {
+            "id": self.id,
+            "name": self.name,
+            "classes": list(self.classes),
+            "class_names": self.class_names,
+            "risks": {k: prop(v) for k, v in sorted(self.risks.items())},
+            "substrates": {k: prop(v) for k, v in sorted(self.substrates.items())},
+            "inhibits": {k: prop(v) for k, v in sorted(self.inhibits.items())},
+            "induces": {k: prop(v) for k, v in sorted(self.induces.items())},
+            "prodrug": prop(self.prodrug),
+            "narrow_therapeutic_index": prop(self.narrow_therapeutic_index),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "DrugProfile":
+        cache: dict[tuple, SourceRef] = {}
+
+        def ref(d: dict[str, Any]) -> SourceRef:
+            key = tuple(sorted(d.items()))
+            if key not in cache:
+                cache[key] = SourceRef.from_dict(d)
+            return cache[key]
+
+        def prop(d: dict[str, Any] | None) -> Prop | None:
+            if d is None:
+                return None
+            value = d["value"]
+            return Prop(tuple(value) if isinstance(value, list) else value, tuple(ref(s) for s in d["sources"]), d.get("note"))
+
+        def props(m: dict[str, Any]) -> dict[str, Prop]:
+            return {k: p for k, v in m.items() if (p := prop(v)) is not None}
+
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            classes=tuple(data["classes"]),
+            class_names=dict(data["class_names"]),
+            risks=props(data["risks"]),
+            substrates=props(data["substrates"]),
+            inhibits=props(data["inhibits"]),
+            induces=props(data["induces"]),
+            prodrug=prop(data["prodrug"]),
+            narrow_therapeutic_index=prop(data["narrow_therapeutic_index"]),
+        )

@@ -1,0 +1,128 @@
+"""From what people type to knowledge-base ids, never dropping a name silently.
+
+Order of attempts for one input: the exact name (generic, synonym, salt or brand, any
+case); the name without salt, dose and form words; a fixed-dose combination split into
+its parts ("Paroxetine + Clonazepam", "paroxetine/clonazepam"). Whatever is left is
+reported as unresolved, with up to three suggestions from fuzzy matching.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .names import check_input, normalize, split_combination, strip_salts_and_forms
+
+MAX_SUGGESTIONS = 3
+SUGGESTION_CUTOFF = 72.0
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    input: str
+    id: str
+    name: str
+    via: str  # generic, synonym, salt, brand:US, ... ; "+combination" when split from a combination
+    matched: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"input": self.input, "id": self.id, "name": self.name, "via": self.via, "matched": self.matched}
+
+
+@dataclass(frozen=True, slots=True)
+class Unresolved:
+    input: str
+    suggestions: tuple[tuple[str, str], ...] = ()  # (id, display name)
+    within: str | None = None  # the combination string this part came from
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "input": self.input,
+            "suggestions": [name for _, name in self.suggestions],
+            "candidates": [{"id": mid, "name": name} for mid, name in self.suggestions],
+        }
+        if self.within is not None:
+            out["within"] = self.within
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    resolved: tuple[Resolved, ...] = ()
+    unresolved: tuple[Unresolved, ...] = ()
+    ids: tuple[str, ...] = field(default=())  # unique recognised ids in input order
+
+
+class Resolver:
+    def __init__(self, names: dict[str, tuple[str, str, str]], medicine_names: dict[str, str]):
+        self._names = names
+        self._medicine_names = medicine_names
+        self._choices: list[str] | None = None
+        self._cache: dict[str, tuple[tuple[Resolved, ...], tuple[Unresolved, ...]]] = {}
+
+    def _exact(self, text: str) -> tuple[str, str] | None:
+        key = normalize(text)
+        hit = self._names.get(key)
+        if hit is None:
+            stripped = strip_salts_and_forms(key)
+            hit = self._names.get(stripped) if stripped else None
+        if hit is None:
+            return None
+        mid, _name, kind = hit
+        return mid, kind
+
+    def suggest(self, text: str) -> tuple[tuple[str, str], ...]:
+        """Up to three distinct medicines whose names look like ``text``."""
+        from rapidfuzz import fuzz, process
+
+        if self._choices is None:
+            self._choices = list(self._names)
+        key = strip_salts_and_forms(normalize(text)) or normalize(text)
+        out: list[tuple[str, str]] = []
+        for choice, _score, _ in process.extract(key, self._choices, scorer=fuzz.WRatio, limit=12, score_cutoff=SUGGESTION_CUTOFF):
+            mid = self._names[choice][0]
+            if all(mid != seen for seen, _ in out):
+                out.append((mid, self._medicine_names[mid]))
+            if len(out) == MAX_SUGGESTIONS:
+                break
+        return tuple(out)
+
+    def resolve_one(self, raw: str) -> tuple[tuple[Resolved, ...], tuple[Unresolved, ...]]:
+        """Resolve one input; raises InputError for empty, overlong or control-character input."""
+        cached = self._cache.get(raw)
+        if cached is not None:
+            return cached
+        text = check_input(raw)
+        result = self._resolve_text(text)
+        if len(self._cache) < 50_000:
+            self._cache[raw] = result
+        return result
+
+    def _resolve_text(self, text: str) -> tuple[tuple[Resolved, ...], tuple[Unresolved, ...]]:
+        hit = self._exact(text)
+        if hit is not None:
+            mid, kind = hit
+            return (Resolved(text, mid, self._medicine_names[mid], kind, text),), ()
+        parts = split_combination(text)
+        if len(parts) > 1:
+            resolved: list[Resolved] = []
+            unresolved: list[Unresolved] = []
+            for part in parts:
+                part_hit = self._exact(part)
+                if part_hit is None:
+                    unresolved.append(Unresolved(part, self.suggest(part), within=text))
+                elif all(r.id != part_hit[0] for r in resolved):
+                    mid, kind = part_hit
+                    resolved.append(Resolved(text, mid, self._medicine_names[mid], f"{kind}+combination", part))
+            return tuple(resolved), tuple(unresolved)
+        return (), (Unresolved(text, self.suggest(text)),)
+
+    def resolve(self, inputs: list[str]) -> Resolution:
+        resolved: list[Resolved] = []
+        unresolved: list[Unresolved] = []
+        for raw in inputs:
+            r, u = self.resolve_one(raw)
+            resolved += r
+            unresolved += u
+        ids = tuple(dict.fromkeys(r.id for r in resolved))
+        return Resolution(tuple(resolved), tuple(unresolved), ids)

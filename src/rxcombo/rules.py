@@ -1,0 +1,397 @@
+"""Interaction rules: pure functions from drug profiles to hits.
+
+A pairwise rule takes two profiles and returns the hits it finds; a whole-list rule
+takes all profiles. A :class:`Hit` names its rule, severity, the medicines in the
+order the rule's text uses them, and the record facts it relied on. The words of each
+rule live in ``kb/rules.yaml``; the thresholds are stated in each docstring here.
+
+Severity follows clinical consequence, and over-alerting is treated as a defect: weak
+signals (low + low levels, weak inhibitors, minor pathways) produce no hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .profile import LEVELS, STRENGTHS, DrugProfile, Prop
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    drug: str
+    fact: str
+    prop: Prop
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rule: str
+    severity: str
+    drugs: tuple[DrugProfile, ...]
+    params: dict[str, str] = field(default_factory=dict)
+    basis: tuple[Basis, ...] = ()
+
+
+def _risk(drug: DrugProfile, name: str, shown: str | None = None) -> Basis:
+    prop = drug.risks[name]
+    return Basis(drug.id, f"{name}={shown if shown is not None else prop.value}", prop)
+
+
+def _ordered(a: DrugProfile, b: DrugProfile, key: Callable[[DrugProfile], int]) -> tuple[DrugProfile, DrugProfile]:
+    """The drug with the larger key first, ties by id, so that results never depend on input order."""
+    return (a, b) if (key(a), b.id) >= (key(b), a.id) else (b, a)
+
+
+# ---------------------------------------------------------------- pharmacodynamic rules
+
+def serotonin(a: DrugProfile, b: DrugProfile) -> list[Hit]:
+    """MAOI + serotonergic drug: contraindicated when the MAOI is irreversible/non-selective
+    (level high) and the partner is at least moderately serotonergic, or when the partner is
+    highly serotonergic; major for a reversible/selective MAOI with a moderate partner;
+    moderate with a low partner.
+    Otherwise additive serotonergic effect: high + high -> major; high or moderate with
+    moderate or high -> moderate; with a low partner -> minor; low + low -> nothing."""
+    mao_a, mao_b = a.risks.get("mao_inhibition"), b.risks.get("mao_inhibition")
+    if mao_a or mao_b:
+        inhibitor, other = _ordered(a, b, lambda d: LEVELS[d.risks["mao_inhibition"].value[0]] if "mao_inhibition" in d.risks else 0)
+        mao_level = LEVELS[inhibitor.risks["mao_inhibition"].value[0]]
+        sero = other.level("serotonergic")
+        other_mao = other.risks.get("mao_inhibition")
+        if sero == 0 and not other_mao:
+            return []
+        if other_mao or sero == 3 or (mao_level == 3 and sero >= 2):
+            severity = "contraindicated"
+        elif sero == 2:
+            severity = "major"
+        else:
+            severity = "moderate"
+        basis = [Basis(inhibitor.id, "mao_inhibition=" + str(inhibitor.risks["mao_inhibition"].value[0]), inhibitor.risks["mao_inhibition"])]
+        basis.append(_risk(other, "serotonergic") if sero else Basis(other.id, "mao_inhibition", other.risks["mao_inhibition"]))
+        return [Hit("serotonin-maoi", severity, (inhibitor, other), basis=tuple(basis))]
+    la, lb = a.level("serotonergic"), b.level("serotonergic")
+    if not la or not lb or la + lb <= 2:
+        return []
+    if la == 3 and lb == 3:
+        severity = "major"
+    elif min(la, lb) >= 2:
+        severity = "moderate"
+    else:
+        severity = "minor"
+    first, second = _ordered(a, b, lambda d: d.level("serotonergic"))
+    return [Hit("serotonin-additive", severity, (first, second), basis=(_risk(first, "serotonergic"), _risk(second, "serotonergic")))]
+
+
+def maoi_pressor(a: DrugProfile, b: DrugProfile) -> list[Hit]:
+    """MAOI + pressor agent: contraindicated when both are high, major when one is high,
+    moderate otherwise."""
+    for inhibitor, other in ((a, b), (b, a)):
+        mao = inhibitor.risks.get("mao_inhibition")
+        if mao and other.level("pressor"):
+            mao_level, pressor = LEVELS[mao.value[0]], other.level("pressor")
+            severity = "contraindicated" if mao_level == 3 and pressor == 3 else "major" if 3 in (mao_level, pressor) else "moderate"
+            return [Hit("maoi-pressor", severity, (inhibitor, other),
+                        basis=(Basis(inhibitor.id, f"mao_inhibition={mao.value[0]}", mao), _risk(other, "pressor")))]
+    return []
+
+
+RESPIRATORY_CLASSES = ("opioid", "gabapentinoid", "alcohol")
+
+
+def cns_depression(a: DrugProfile, b: DrugProfile) -> list[Hit]:
+    """Opioid, gabapentinoid or alcohol + a drug that depresses breathing (respiratory
+    level moderate or more; for opioids also any drug with CNS depression moderate or more)
+    -> major (the opioid/benzodiazepine boxed warning). Otherwise additive sedation scored
+    low=1, moderate=2, high=3: a sum of 4 or more -> moderate, 3 -> minor, less -> nothing."""
+    for first, second in ((a, b), (b, a)):
+        for cls in RESPIRATORY_CLASSES:
+            if not first.has_class(cls) or (cls == "alcohol" and second.has_class("alcohol")):
+                continue
+            if second.level("respiratory_depression") >= 2 or (cls == "opioid" and second.level("cns_depression") >= 2):
+                basis = [Basis(first.id, f"class={cls}", first.risks.get("respiratory_depression") or first.risks["cns_depression"])]
+                fact = "respiratory_depression" if second.level("respiratory_depression") >= 2 else "cns_depression"
+                basis.append(_risk(second, fact))
+                return [Hit("respiratory-depression", "major", (first, second), basis=tuple(basis))]
+    la, lb = a.level("cns_depression"), b.level("cns_depression")
+    if not la or not lb or la + lb < 3:
+        return []
+    severity = "moderate" if la + lb >= 4 else "minor"
+    first, second = _ordered(a, b, lambda d: d.level("cns_depression"))
+    return [Hit("cns-depression", severity, (first, second), basis=(_risk(first, "cns_depression"), _risk(second, "cns_depression")))]
+
+
+QT_RANK = {"known": 3, "possible": 2, "conditional": 1}
+
+
+def qt(a: DrugProfile, b: DrugProfile) -> list[Hit]:
+    """Both prolong QT: known + known -> major; known + possible -> moderate;
+    possible + possible or known + conditional -> minor; weaker pairs -> nothing."""
+    qa, qb = a.risks.get("qt"), b.risks.get("qt")
+    if not qa or not qb:
+        return []
+    ra, rb = QT_RANK[qa.value], QT_RANK[qb.value]
+    total = ra + rb
+    severity = {6: "major", 5: "moderate", 4: "minor"}.get(total)
+    if severity is None or (total == 4 and min(ra, rb) == 1 and max(ra, rb) != 3):
+        return []
+    first, second = _ordered(a, b, lambda d: QT_RANK[d.risks["qt"].value])
+    return [Hit("qt-prolongation", severity, (first, second), basis=(_risk(first, "qt"), _risk(second, "qt")))]
+
+
+def bleeding(a: DrugProfile, b: DrugProfile) -> list[Hit]:
+    """Anticoagulant + anticoagulant, antiplatelet or NSAID -> major; anticoagulant + any
+    other bleeding risk -> moderate; antiplatelet/NSAID + antiplatelet/NSAID/serotonergic
+    -> moderate; serotonergic + serotonergic -> nothing; "other" with a non-anticoagulant -> minor."""
+    ka, kb_ = a.risks.get("bleeding"), b.risks.get("bleeding")
+    if not ka or not kb_:
+        return []
+    kinds = {a.id: ka.value, b.id: kb_.value}
+    rank = {"anticoagulant": 4, "antiplatelet": 3, "nsaid": 3, "other": 2, "serotonergic": 1}
+    first, second = _ordered(a, b, lambda d: rank[kinds[d.id]])
+    k1, k2 = kinds[first.id], kinds[second.id]
+    if k1 == "anticoagulant":
+        severity = "major" if k2 in ("anticoagulant", "antiplatelet", "nsaid") else "moderate"
+    elif k1 in ("antiplatelet", "nsaid") and k2 in ("antiplatelet", "nsaid", "serotonergic"):
+        severity = "moderate"
+    elif k1 == "other" or k2 == "other":
+        severity = "minor"
+    else:
+        return []
+    return [Hit("bleeding", severity, (first, second), basis=(_risk(first, "bleeding"), _risk(second, "bleeding")))]
+
+
+def _level_pair(rule: str, risk: str, table: Callable[[int, int], str | None]) -> Callable[[DrugProfile, DrugProfile], list[Hit]]:
+    """A rule over one level risk that both drugs carry; ``table(high, low)`` gives the severity."""
+
+    def check(a: DrugProfile, b: DrugProfile) -> list[Hit]:
+        la, lb = a.level(risk), b.level(risk)
+        if not la or not lb:
+            return []
+        severity = table(max(la, lb), min(la, lb))
+        if severity is None:
+            return []
+        first, second = _ordered(a, b, lambda d: d.level(risk))
+        return [Hit(rule, severity, (first, second), basis=(_risk(first, risk), _risk(second, risk)))]
+
+    check.__name__ = rule.replace("-", "_")
+    check.__doc__ = f"Both drugs carry {risk}; severity by (higher, lower) level: see the table function."
+    return check
+
+
+def _hyponatraemia(high: int, low: int) -> str | None:
+    """moderate when both are at least moderate; minor for high + low; else nothing."""
+    return "moderate" if low >= 2 else "minor" if high == 3 else None
+
+
+def _seizure(high: int, low: int) -> str | None:
+    """major for high + high; moderate for high + any; minor for moderate + moderate."""
+    return "major" if low == 3 else "moderate" if high == 3 else "minor" if low == 2 else None
+
+
+def _hypotension(high: int, low: int) -> str | None:
+    """moderate when both are at least moderate; minor for high + low."""
+    return "moderate" if low >= 2 else "minor" if high == 3 else None
+
+
+def _hyperkalaemia(high: int, low: int) -> str | None:
+    """major for high + moderate or more; moderate for moderate + moderate; minor for high + low."""
+    return "major" if high == 3 and low >= 2 else "moderate" if low >= 2 else "minor" if high == 3 else None
+
+
+hyponatraemia = _level_pair("hyponatraemia", "hyponatraemia", _hyponatraemia)
+seizure_threshold = _level_pair("seizure-threshold", "seizure_threshold", _seizure)
+hypotension = _level_pair("hypotension", "orthostatic_hypotension", _hypotension)
+hyperkalaemia = _level_pair("hyperkalaemia", "hyperkalaemia", _hyperkalaemia)
+
+
+def anticholinergic(a: DrugProfile, b: DrugProfile) -> list[Hit]:
+    """Both have an anticholinergic burden score: both 2 or more -> moderate;
+    a sum of 3 or more otherwise -> minor; lower sums -> nothing."""
+    pa, pb = a.risks.get("anticholinergic"), b.risks.get("anticholinergic")
+    if not pa or not pb or not pa.value or not pb.value:
+        return []
+    sa, sb = pa.value, pb.value
+    if min(sa, sb) >= 2:
+        severity = "moderate"
+    elif sa + sb >= 3:
+        severity = "minor"
+    else:
+        return []
+    first, second = _ordered(a, b, lambda d: d.risks["anticholinergic"].value)
+    return [Hit("anticholinergic", severity, (first, second), basis=(_risk(first, "anticholinergic"), _risk(second, "anticholinergic")))]
+
+
+def lithium(a: DrugProfile, b: DrugProfile) -> list[Hit]:
+    """Lithium + a drug that lowers lithium clearance: high -> major, moderate -> moderate,
+    low -> minor. A drug that raises lithium clearance -> moderate (loss of effect)."""
+    for li, other in ((a, b), (b, a)):
+        prop = other.risks.get("lithium_clearance")
+        if li.has_class("lithium-salt") and prop:
+            effect, level = prop.value
+            basis = (Basis(li.id, "class=lithium-salt", li.narrow_therapeutic_index or prop),
+                     Basis(other.id, f"lithium_clearance={effect}/{level}", prop))
+            if effect == "decreases":
+                severity = {"high": "major", "moderate": "moderate", "low": "minor"}[level]
+                return [Hit("lithium-clearance", severity, (li, other), basis=basis)]
+            return [Hit("lithium-clearance-increase", "moderate", (li, other), basis=basis)]
+    return []
+
+
+# ---------------------------------------------------------------- pharmacokinetic rules
+
+def _narrow_margin(victim: DrugProfile) -> bool:
+    """A rise in exposure is dangerous: narrow therapeutic index, known QT risk,
+    or a sensitive substrate with strong sedative effect."""
+    if victim.narrow_therapeutic_index and victim.narrow_therapeutic_index.value:
+        return True
+    qt_prop = victim.risks.get("qt")
+    if qt_prop and qt_prop.value == "known":
+        return True
+    return victim.level("cns_depression") == 3 and any(p.value[1] for p in victim.substrates.values())
+
+
+def enzyme_inhibition(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
+    """Inhibitor of an enzyme that is the victim's major pathway (not its activation route):
+    strong -> major for a narrow-margin victim, else moderate; moderate -> moderate for a
+    narrow-margin victim, else minor. Weak inhibitors and minor pathways -> nothing."""
+    hits = []
+    for enzyme, inh in perpetrator.inhibits.items():
+        sub = victim.substrates.get(enzyme)
+        if not sub or sub.value[0] != "major":
+            continue
+        if victim.prodrug and victim.prodrug.value[0] == enzyme:
+            continue
+        strength = STRENGTHS[inh.value]
+        narrow = _narrow_margin(victim)
+        if strength == 3:
+            severity = "major" if narrow else "moderate"
+        elif strength == 2:
+            severity = "moderate" if narrow else "minor"
+        else:
+            continue
+        hits.append(Hit("enzyme-inhibition", severity, (perpetrator, victim),
+                        {"enzyme": enzyme, "strength": inh.value},
+                        (Basis(perpetrator.id, f"inhibits {enzyme} ({inh.value})", inh),
+                         Basis(victim.id, f"substrate of {enzyme} ({sub.value[0]})", sub))))
+    return hits
+
+
+def enzyme_induction(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
+    """Inducer of the victim's major pathway: strong -> major for a narrow-therapeutic-index
+    victim, else moderate; moderate -> moderate for NTI, else minor; weak -> nothing.
+    Inducing a prodrug's activating enzyme is not reported as loss of effect."""
+    hits = []
+    for enzyme, ind in perpetrator.induces.items():
+        sub = victim.substrates.get(enzyme)
+        if not sub or sub.value[0] != "major" or (victim.prodrug and victim.prodrug.value[0] == enzyme):
+            continue
+        strength = STRENGTHS[ind.value]
+        nti = bool(victim.narrow_therapeutic_index and victim.narrow_therapeutic_index.value)
+        if strength == 3:
+            severity = "major" if nti else "moderate"
+        elif strength == 2:
+            severity = "moderate" if nti else "minor"
+        else:
+            continue
+        hits.append(Hit("enzyme-induction", severity, (perpetrator, victim),
+                        {"enzyme": enzyme, "strength": ind.value},
+                        (Basis(perpetrator.id, f"induces {enzyme} ({ind.value})", ind),
+                         Basis(victim.id, f"substrate of {enzyme} ({sub.value[0]})", sub))))
+    return hits
+
+
+def prodrug_inhibition(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
+    """Inhibitor of a prodrug's activating enzyme: a strong inhibitor gives the severity the
+    prodrug's record states (loss_of_activation); a moderate inhibitor one step less."""
+    if not victim.prodrug:
+        return []
+    enzyme, metabolite, loss = victim.prodrug.value
+    inh = perpetrator.inhibits.get(enzyme)
+    if not inh or STRENGTHS[inh.value] < 2:
+        return []
+    order = ["major", "moderate", "minor"]
+    severity = loss if inh.value == "strong" else order[min(order.index(loss) + 1, 2)]
+    return [Hit("prodrug-inhibition", severity, (perpetrator, victim),
+                {"enzyme": enzyme, "strength": inh.value, "metabolite": metabolite},
+                (Basis(perpetrator.id, f"inhibits {enzyme} ({inh.value})", inh),
+                 Basis(victim.id, f"prodrug activated by {enzyme} to {metabolite}", victim.prodrug)))]
+
+
+def _both_ways(rule: Callable[[DrugProfile, DrugProfile], list[Hit]]) -> Callable[[DrugProfile, DrugProfile], list[Hit]]:
+    def check(a: DrugProfile, b: DrugProfile) -> list[Hit]:
+        return rule(a, b) + rule(b, a)
+
+    check.__name__ = rule.__name__
+    check.__doc__ = rule.__doc__
+    return check
+
+
+def duplication(a: DrugProfile, b: DrugProfile, duplicate_classes: frozenset[str] = frozenset()) -> list[Hit]:
+    """Two medicines sharing a class marked ``duplication`` -> moderate (the most specific
+    shared class is named)."""
+    for cls in a.classes:
+        if cls in duplicate_classes and cls in b.classes:
+            first, second = sorted((a, b), key=lambda d: d.id)
+            return [Hit("duplication", "moderate", (first, second), {"class": a.class_names.get(cls, cls)},
+                        (Basis(first.id, f"class={cls}", _any_prop(first)), Basis(second.id, f"class={cls}", _any_prop(second))))]
+    return []
+
+
+def _any_prop(drug: DrugProfile) -> Prop:
+    """The class membership's own citation is the record's first sourced property."""
+    for prop in drug.risks.values():
+        return prop
+    return Prop(None, ())
+
+
+PAIR_RULES: tuple[Callable[[DrugProfile, DrugProfile], list[Hit]], ...] = (
+    serotonin,
+    maoi_pressor,
+    cns_depression,
+    qt,
+    bleeding,
+    hyponatraemia,
+    seizure_threshold,
+    anticholinergic,
+    hypotension,
+    lithium,
+    hyperkalaemia,
+    _both_ways(enzyme_inhibition),
+    _both_ways(enzyme_induction),
+    _both_ways(prodrug_inhibition),
+)
+
+
+# ---------------------------------------------------------------- whole-list rules
+
+def cumulative(drugs: Sequence[DrugProfile], cns_active_classes: frozenset[str]) -> list[Hit]:
+    """Findings only a whole list shows: three or more CNS-active medicines (Beers);
+    total anticholinergic score of 3 or more; two or more QT-prolonging medicines (known or
+    possible); two or more medicines that are at least moderately serotonergic.
+    All moderate."""
+    hits: list[Hit] = []
+    cns = [d for d in drugs if any(c in cns_active_classes for c in d.classes)]
+    if len(cns) >= 3:
+        hits.append(Hit("cumulative-cns-active", "moderate", tuple(cns), {},
+                        tuple(Basis(d.id, "cns-active class", _any_prop(d)) for d in cns)))
+    acb = [d for d in drugs if d.risks.get("anticholinergic") and d.risks["anticholinergic"].value]
+    total = sum(d.risks["anticholinergic"].value for d in acb)
+    if total >= 3 and len(acb) >= 2:
+        hits.append(Hit("cumulative-anticholinergic", "moderate", tuple(acb), {"total": str(total)},
+                        tuple(_risk(d, "anticholinergic") for d in acb)))
+    qts = [d for d in drugs if d.risks.get("qt") and d.risks["qt"].value in ("known", "possible")]
+    if len(qts) >= 2:
+        hits.append(Hit("cumulative-qt", "moderate", tuple(qts), {}, tuple(_risk(d, "qt") for d in qts)))
+    sero = [d for d in drugs if d.level("serotonergic") >= 2]
+    if len(sero) >= 2:
+        hits.append(Hit("cumulative-serotonergic", "moderate", tuple(sero), {}, tuple(_risk(d, "serotonergic") for d in sero)))
+    return hits
+
+
+RULE_IDS = frozenset({
+    "serotonin-maoi", "serotonin-additive", "maoi-pressor", "respiratory-depression", "cns-depression",
+    "qt-prolongation", "bleeding", "hyponatraemia", "seizure-threshold", "anticholinergic", "hypotension",
+    "lithium-clearance", "lithium-clearance-increase", "hyperkalaemia", "enzyme-inhibition",
+    "enzyme-induction", "prodrug-inhibition", "duplication", "cumulative-cns-active",
+    "cumulative-anticholinergic", "cumulative-qt", "cumulative-serotonergic",
+})
