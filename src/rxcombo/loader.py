@@ -54,10 +54,6 @@ def newest_mtime(root: Path) -> float:
     return max((f.stat().st_mtime for f in yaml_files(root)), default=0.0)
 
 
-def _location(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "(top level)"
-
-
 def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
@@ -76,8 +72,8 @@ def _validate(model: type[M], data: Any, rel: str, prefix: str, problems: list[P
         return model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
-            loc = _location(tuple(error["loc"]))
-            field_name = f"{prefix}.{loc}" if prefix else loc
+            loc = ".".join(str(part) for part in error["loc"])
+            field_name = ".".join(part for part in (prefix, loc) if part) or "(top level)"
             given = error.get("input")
             shown = "" if isinstance(given, (dict, list)) or given is None else f" (given: {given!r})"
             problems.append(Problem(rel, field_name, error["msg"] + shown))

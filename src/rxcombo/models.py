@@ -135,6 +135,7 @@ class Risk(Sourced):
 
 class Anticholinergic(Sourced):
     score: int = Field(ge=0, le=3)
+    note: Text | None = None
 
 
 class QT(Sourced):
@@ -151,11 +152,13 @@ class MAOInhibition(Sourced):
     level: Level
     selectivity: Literal["non-selective", "MAO-A", "MAO-B"]
     reversible: bool
+    note: Text | None = None
 
 
 class LithiumClearance(Sourced):
     effect: Literal["decreases", "increases"]
     level: Level
+    note: Text | None = None
 
 
 class Risks(Strict):

@@ -241,8 +241,11 @@ def lithium(a: DrugProfile, b: DrugProfile) -> list[Hit]:
 
 def _narrow_margin(victim: DrugProfile) -> bool:
     """A rise in exposure is dangerous: narrow therapeutic index, known QT risk,
-    or a sensitive substrate with strong sedative effect."""
+    dose-related seizure risk (seizure_threshold high), or a sensitive substrate with
+    strong sedative effect."""
     if victim.narrow_therapeutic_index and victim.narrow_therapeutic_index.value:
+        return True
+    if victim.level("seizure_threshold") == 3:
         return True
     qt_prop = victim.risks.get("qt")
     if qt_prop and qt_prop.value == "known":

@@ -1,0 +1,65 @@
+"""The compiled SQLite database: deterministic, atomic, rebuilt when the YAML changes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from rxcombo.database import Catalog, build, ensure_database, is_fresh
+from rxcombo.engine import Engine
+from rxcombo.errors import KnowledgeBaseError
+from tests.conftest import KB_DIR
+
+
+def test_build_is_deterministic(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    build(a, KB_DIR)
+    build(b, KB_DIR)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_database_holds_every_medicine_and_name(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        medicines = conn.execute("SELECT count(*) FROM medicines").fetchone()[0]
+        paxil = conn.execute("SELECT medicine_id, kind FROM names WHERE key = 'paxil'").fetchone()
+    assert medicines >= 62
+    assert paxil == ("paroxetine", "brand:US")
+
+
+def test_failed_build_keeps_the_previous_database(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    db = tmp_path / "rx.sqlite"
+    build(db, kb)
+    before = db.read_bytes()
+    (kb / "medicines" / "paroxetine.yaml").write_text("id: paroxetine\nname: [broken\n")
+    with pytest.raises(KnowledgeBaseError):
+        build(db, kb)
+    assert db.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert Engine(Catalog(db)).check(["paroxetine", "clonazepam"]).interactions
+
+
+def test_engine_rebuilds_when_yaml_is_newer(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    db = tmp_path / "rx.sqlite"
+    ensure_database(db, kb)  # missing -> built
+    assert is_fresh(db, kb)
+    record = kb / "medicines" / "paroxetine.yaml"
+    record.write_text(record.read_text().replace("  UK: [Seroxat]", "  UK: [Seroxat, Testbrandol]"))
+    future = db.stat().st_mtime + 10
+    os.utime(record, (future, future))
+    assert not is_fresh(db, kb)
+    engine = Engine.open(db, kb)
+    assert engine.check(["Testbrandol"]).resolution.ids == ("paroxetine",)
+
+
+def test_missing_database_folder_is_created(tmp_path: Path) -> None:
+    db = tmp_path / "deep" / "er" / "rx.sqlite"
+    ensure_database(db, KB_DIR)
+    assert db.exists()
