@@ -9,8 +9,9 @@ from .engine import Engine
 from .errors import InputError
 
 
-def check_line(engine: Engine, line: str, number: int) -> tuple[dict[str, Any], bool]:
-    """One output object for one input line, and whether it is fully resolved and valid."""
+def check_line(engine: Engine, line: str, number: int) -> tuple[dict[str, Any] | str, bool]:
+    """One output (an error object, or the result's JSON text) for one input line, and whether
+    it is fully resolved and valid."""
     try:
         item = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -25,7 +26,7 @@ def check_line(engine: Engine, line: str, number: int) -> tuple[dict[str, Any], 
         result = engine.check(drugs)
     except InputError as exc:
         return {"id": ident, "line": number, "error": {"type": "invalid-input", "message": f"line {number}: {exc}"}}, False
-    return {"id": ident, **engine.result_dict(result)}, result.complete
+    return engine.result_json(result, id=ident), result.complete
 
 
 def run_batch(engine: Engine, source: IO[str], out: IO[str]) -> int:
@@ -37,6 +38,6 @@ def run_batch(engine: Engine, source: IO[str], out: IO[str]) -> int:
             continue
         obj, ok = check_line(engine, line, number)
         all_ok &= ok
-        out.write(dumps(obj))
+        out.write(obj if isinstance(obj, str) else dumps(obj))
         out.write("\n")
     return 0 if all_ok else 1

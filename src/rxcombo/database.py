@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DatabaseError
-from .models import SCHEMA_VERSION
+from .schema_version import SCHEMA_VERSION
 from .profile import DrugProfile
 
 DB_ENV = "RXCOMBO_DB"

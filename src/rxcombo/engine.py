@@ -7,6 +7,7 @@ Pair results are computed once per pair of medicines and cached.
 
 from __future__ import annotations
 
+import orjson
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -20,6 +21,10 @@ from .resolver import Resolution, Resolver
 from .rules import PAIR_RULES, Hit, cumulative, duplication
 
 MAX_MEDICINES = 50
+
+
+def _dumps(obj: Any) -> str:
+    return orjson.dumps(obj).decode()
 
 
 class _Params(dict[str, str]):
@@ -45,11 +50,12 @@ class CheckResult:
         return min(all_findings, key=Finding.sort_key).severity if all_findings else None
 
     def to_dict(self) -> dict[str, Any]:
-        out = self.to_dict_without_interactions()
+        out = self.to_dict_without_findings()
         out["interactions"] = [f.to_dict() for f in self.interactions]
+        out["cumulative"] = [f.to_dict() for f in self.cumulative]
         return out
 
-    def to_dict_without_interactions(self) -> dict[str, Any]:
+    def to_dict_without_findings(self) -> dict[str, Any]:
         return {
             "input": list(self.inputs),
             "resolved": [r.to_dict() for r in self.resolution.resolved],
@@ -57,8 +63,6 @@ class CheckResult:
             "checked": list(self.resolution.ids),
             "complete": self.complete,
             "highest_severity": self.highest_severity,
-            "interactions": [],
-            "cumulative": [f.to_dict() for f in self.cumulative],
         }
 
 
@@ -67,7 +71,11 @@ class Engine:
         self.catalog = catalog
         self.resolver = Resolver(catalog.names, catalog.medicine_names)
         self._pair_cache: dict[tuple[str, str], tuple[Finding, ...]] = {}
+        # Findings are kept alive by the two caches below, so their id() is a safe key
+        # for their serialised forms.
+        self._cumulative_cache: dict[tuple[Any, ...], Finding] = {}
         self._dict_cache: dict[int, dict[str, Any]] = {}
+        self._json_cache: dict[int, str] = {}
 
     @classmethod
     def open(cls, db_path: Path | None = None, kb_dir: Path | None = None) -> "Engine":
@@ -92,7 +100,7 @@ class Engine:
         for a, b in combinations(sorted(ids), 2):
             interactions += self.pair(a, b)
         interactions.sort(key=Finding.sort_key)
-        totals = tuple(sorted((self._finding(h) for h in cumulative(profiles, self.catalog.cns_active_classes)), key=Finding.sort_key))
+        totals = tuple(sorted((self._cumulative_finding(h) for h in cumulative(profiles, self.catalog.cns_active_classes)), key=Finding.sort_key))
         return CheckResult(inputs or tuple(ids), resolution or Resolution(ids=tuple(ids)), tuple(interactions), totals)
 
     def pair(self, a: str, b: str) -> tuple[Finding, ...]:
@@ -104,17 +112,36 @@ class Engine:
         return cached
 
     def result_dict(self, result: CheckResult) -> dict[str, Any]:
-        """``result.to_dict()``, reusing the serialised form of cached pair findings (batch and API speed)."""
+        """``result.to_dict()``, reusing the dict form of cached findings (API speed)."""
         cache = self._dict_cache
-        interactions = []
-        for f in result.interactions:
-            d = cache.get(id(f))
-            if d is None:
-                d = cache[id(f)] = f.to_dict()
-            interactions.append(d)
-        out = result.to_dict_without_interactions()
-        out["interactions"] = interactions
+        out = result.to_dict_without_findings()
+        for key, findings in (("interactions", result.interactions), ("cumulative", result.cumulative)):
+            items = []
+            for f in findings:
+                d = cache.get(id(f))
+                if d is None:
+                    d = cache[id(f)] = f.to_dict()
+                items.append(d)
+            out[key] = items
         return out
+
+    def result_json(self, result: CheckResult, **extra: Any) -> str:
+        """Compact JSON of ``{**extra, **result.to_dict()}``, reusing serialised findings (batch speed)."""
+        cache = self._json_cache
+        head = _dumps({**extra, **result.to_dict_without_findings()})
+        out = [head[:-1], ',"interactions":[']
+        for key, findings in ((',"interactions":[', result.interactions), ('],"cumulative":[', result.cumulative)):
+            if key[0] == "]":
+                out.append(key)
+            for i, f in enumerate(findings):
+                text = cache.get(id(f))
+                if text is None:
+                    text = cache[id(f)] = _dumps(f.to_dict())
+                if i:
+                    out.append(",")
+                out.append(text)
+        out.append("]}")
+        return "".join(out)
 
     # ------------------------------------------------------------ internals
 
@@ -131,6 +158,17 @@ class Engine:
             findings = [f for f in findings if f.rule not in curated["refines"]]
             findings.append(self._curated(curated, (pa, pb), replaced))
         return tuple(sorted(findings, key=Finding.sort_key))
+
+    def _cumulative_finding(self, hit: Hit) -> Finding:
+        key = (hit.rule, tuple(d.id for d in hit.drugs), tuple(sorted(hit.params.items())))
+        finding = self._cumulative_cache.get(key)
+        if finding is None:
+            if len(self._cumulative_cache) > 100_000:
+                self._cumulative_cache.clear()
+                self._dict_cache.clear()
+                self._json_cache.clear()
+            finding = self._cumulative_cache[key] = self._finding(hit)
+        return finding
 
     def _finding(self, hit: Hit) -> Finding:
         text = self.catalog.rules[hit.rule]
