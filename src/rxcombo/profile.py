@@ -15,6 +15,9 @@ LEVELS = {"low": 1, "moderate": 2, "high": 3}
 STRENGTHS = {"weak": 1, "moderate": 2, "strong": 3}
 
 
+_REF_DICTS: dict["SourceRef", dict[str, Any]] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class SourceRef:
     """A citation resolved to its source: enough to print a reference."""
@@ -30,6 +33,13 @@ class SourceRef:
     doi: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The reference as JSON-ready data (cached: the same reference recurs in many findings)."""
+        cached = _REF_DICTS.get(self)
+        if cached is None:
+            cached = _REF_DICTS[self] = self._as_dict()
+        return cached
+
+    def _as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in (
             ("key", self.key), ("section", self.section), ("kind", self.kind), ("title", self.title),
             ("publisher", self.publisher), ("year", self.year), ("url", self.url),
