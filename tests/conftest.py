@@ -13,7 +13,8 @@ from rxcombo.database import Catalog, build
 from rxcombo.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
-KB_DIR = ROOT / "src" / "rxcombo" / "kb"
+# RXCOMBO_TEST_KB lets a developer run the suite against a snapshot while records are being edited.
+KB_DIR = Path(os.environ.get("RXCOMBO_TEST_KB") or ROOT / "src" / "rxcombo" / "kb")
 SHARED = ROOT.parent / "shared"
 
 
@@ -34,7 +35,7 @@ def run_cli(db_path: Path):
     """Run the real command in a subprocess against the session database."""
 
     def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        full_env = {**os.environ, "RXCOMBO_DB": str(db_path), "COLUMNS": "120", **(env or {})}
+        full_env = {**os.environ, "RXCOMBO_DB": str(db_path), "RXCOMBO_KB": str(KB_DIR), "COLUMNS": "120", **(env or {})}
         return subprocess.run([sys.executable, "-m", "rxcombo", *args], capture_output=True, text=True,
                               input=input, env=full_env, timeout=60)
 

@@ -146,6 +146,45 @@ def list_medicines(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"{len(medicines)} medicines")
 
 
+DEFAULT_CATALOGUE = Path("../shared/data/rxhive/compositions.csv")
+
+
+@kb.command()
+@click.option("--catalog", "catalogue", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_CATALOGUE,
+              show_default=True, help="Compositions CSV (columns title, ingredients separated by ';').")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--top", default=40, show_default=True, help="How many unresolved names to list.")
+@click.pass_context
+def coverage(ctx: click.Context, catalogue: Path, as_json: bool, top: int) -> None:
+    """How many catalogue compositions resolve completely (nervous-system subset and whole catalogue)."""
+    from .coverage import coverage as measure
+    from .coverage import read_catalogue
+
+    try:
+        compositions = read_catalogue(catalogue)
+    except RxcomboError as exc:
+        _fail(exc)
+    report = measure(_engine(ctx), compositions)
+    if as_json:
+        click.echo(json.dumps({**report.to_dict(top), "summary": report.summary()}, ensure_ascii=False, indent=2))
+        return
+    for label, tally in (("Whole catalogue", report.catalogue), ("Nervous-system subset", report.nervous_system)):
+        click.echo(f"{label}: {tally.complete}/{tally.compositions} compositions resolve completely ({tally.percent:.1f}%)")
+        if tally.unresolved:
+            click.echo(f"  unresolved ingredient names ({len(tally.unresolved)} distinct), most frequent first:")
+            for name, count in tally.unresolved.most_common(top):
+                click.echo(f"    {count:5d}  {name}")
+        if tally.ambiguous:
+            click.echo("  ambiguous ingredient names (not guessed):")
+            for name, count in tally.ambiguous.most_common(top):
+                click.echo(f"    {count:5d}  {name}")
+    if report.nervous_system_unresolved:
+        click.echo(f"Nervous-system ingredients not in the knowledge base ({len(report.nervous_system_unresolved)}):")
+        for name, count in report.nervous_system_unresolved.most_common():
+            click.echo(f"    {count:5d}  {name}")
+    click.echo(report.summary())
+
+
 @kb.command()
 @click.argument("drug")
 @click.option("--json", "as_json", is_flag=True, help="Print the record as JSON.")

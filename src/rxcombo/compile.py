@@ -33,6 +33,7 @@ CREATE TABLE classes (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE rules (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE pairs (id TEXT PRIMARY KEY, drug_a TEXT NOT NULL, drug_b TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE sources (key TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE ambiguous (key TEXT PRIMARY KEY, name TEXT NOT NULL, data TEXT NOT NULL);
 """
 
 
@@ -165,6 +166,7 @@ def _fill(conn: sqlite3.Connection, kb: KnowledgeBase) -> None:
         "medicine_count": str(len(kb.medicines)),
         "duplication_classes": _dump(sorted(c for c, v in kb.classes.items() if v.duplication)),
         "cns_active_classes": _dump(sorted(c for c, v in kb.classes.items() if v.cns_active)),
+        "nervous_system_classes": _dump(sorted(c for c, v in kb.classes.items() if v.nervous_system)),
     }
     conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
     for mid in sorted(kb.medicines):
@@ -185,5 +187,7 @@ def _fill(conn: sqlite3.Connection, kb: KnowledgeBase) -> None:
                       for rid, r in sorted(kb.rules.items())])
     conn.executemany("INSERT INTO pairs VALUES (?, ?, ?, ?)",
                      [(pid, *sorted(p.drugs), _dump(pair_payload(kb, pid, p))) for pid, p in sorted(kb.pairs.items())])
+    conn.executemany("INSERT INTO ambiguous VALUES (?, ?, ?)",
+                     sorted((normalize(name), name, _dump(a.model_dump(mode="json"))) for name, a in kb.ambiguous.items()))
     conn.executemany("INSERT INTO sources VALUES (?, ?)",
                      [(key, _dump(s.model_dump(mode="json", exclude_none=True))) for key, s in sorted(kb.sources.items())])

@@ -105,6 +105,8 @@ def _check_citations(kb: "KnowledgeBase") -> list[Problem]:
 def _check_names(kb: "KnowledgeBase") -> list[Problem]:
     problems = []
     owner: dict[str, str] = {}
+    for name in kb.ambiguous:
+        owner[normalize(name)] = f"ambiguous:{name}"
     for mid in sorted(kb.medicines):
         for name in all_names(kb.medicines[mid]):
             key = normalize(name)
@@ -113,9 +115,8 @@ def _check_names(kb: "KnowledgeBase") -> list[Problem]:
                 continue
             other = owner.setdefault(key, mid)
             if other != mid:
-                problems.append(
-                    Problem(kb.files[mid], "names", f"name {name!r} is also claimed by {kb.files[other]}")
-                )
+                where = "ambiguous.yaml" if other.startswith("ambiguous:") else kb.files[other]
+                problems.append(Problem(kb.files[mid], "names", f"name {name!r} is also claimed by {where}"))
     return problems
 
 

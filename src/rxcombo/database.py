@@ -120,6 +120,15 @@ class Catalog:
         return frozenset(json.loads(self.meta["cns_active_classes"]))
 
     @cached_property
+    def nervous_system_classes(self) -> frozenset[str]:
+        return frozenset(json.loads(self.meta.get("nervous_system_classes", "[]")))
+
+    @cached_property
+    def ambiguous(self) -> dict[str, tuple[str, dict[str, Any]]]:
+        """normalised name -> (display name, {reason, candidates})."""
+        return {key: (name, json.loads(data)) for key, name, data in self._conn.execute("SELECT key, name, data FROM ambiguous")}
+
+    @cached_property
     def rules(self) -> dict[str, dict[str, Any]]:
         return {rid: json.loads(data) for rid, data in self._conn.execute("SELECT id, data FROM rules")}
 

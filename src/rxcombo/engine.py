@@ -69,7 +69,7 @@ class CheckResult:
 class Engine:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
-        self.resolver = Resolver(catalog.names, catalog.medicine_names)
+        self.resolver = Resolver(catalog.names, catalog.medicine_names, catalog.ambiguous)
         self._pair_cache: dict[tuple[str, str], tuple[Finding, ...]] = {}
         # Findings are kept alive by the two caches below, so their id() is a safe key
         # for their serialised forms.

@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import KnowledgeBaseError, Problem
-from .models import DrugClass, Medicine, PairEntry, RuleText, Source
+from .models import AmbiguousName, DrugClass, Medicine, PairEntry, RuleText, Source
 
 DEFAULT_KB_DIR = Path(__file__).parent / "kb"
 M = TypeVar("M", bound=BaseModel)
@@ -32,6 +32,7 @@ class KnowledgeBase:
     pairs: dict[str, PairEntry]
     sources: dict[str, Source]
     files: dict[str, str] = field(default_factory=dict)  # record id -> relative file path
+    ambiguous: dict[str, AmbiguousName] = field(default_factory=dict)
 
     def source_for(self, cite: str, medicine: Medicine | None = None, pair: PairEntry | None = None) -> Source | None:
         key = cite.split("#", 1)[0]
@@ -44,7 +45,7 @@ class KnowledgeBase:
 
 def yaml_files(root: Path) -> list[Path]:
     """Every YAML file the knowledge base consists of, in a stable order."""
-    files = [root / "sources.yaml", root / "classes.yaml", root / "rules.yaml"]
+    files = [root / "sources.yaml", root / "classes.yaml", root / "rules.yaml", root / "ambiguous.yaml"]
     files += sorted((root / "medicines").glob("*.yaml"))
     files += sorted((root / "pairs").glob("*.yaml"))
     return [f for f in files if f.exists()]
@@ -113,6 +114,7 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
     sources = _load_mapping(root, "sources.yaml", Source, problems)
     classes = _load_mapping(root, "classes.yaml", DrugClass, problems)
     rules = _load_mapping(root, "rules.yaml", RuleText, problems)
+    ambiguous = _load_mapping(root, "ambiguous.yaml", AmbiguousName, problems, required=False)
 
     medicines: dict[str, Medicine] = {}
     files: dict[str, str] = {}
@@ -143,7 +145,7 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
             pairs[path.stem] = entry
             files[f"pair:{path.stem}"] = rel
 
-    kb = KnowledgeBase(root, medicines, classes, rules, pairs, sources, files)
+    kb = KnowledgeBase(root, medicines, classes, rules, pairs, sources, files, ambiguous)
     problems += check_consistency(kb)
     if problems:
         raise KnowledgeBaseError(problems)

@@ -261,6 +261,7 @@ class DrugClass(Strict):
     parent: Id | None = None
     duplication: bool = False
     cns_active: bool = False
+    nervous_system: bool = False  # counts as a nervous-system medicine in catalogue coverage
     requires: list[
         Literal[
             "serotonergic", "cns_depression", "respiratory_depression", "anticholinergic", "qt",
@@ -269,6 +270,13 @@ class DrugClass(Strict):
         ]
     ] = []
     plain: Text | None = None
+
+
+class AmbiguousName(Strict):
+    """A name that cannot be resolved to one medicine without guessing ("Vitamin B")."""
+
+    reason: Text
+    candidates: list[Text] = []
 
 
 class RuleText(Strict):

@@ -26,7 +26,7 @@ FORM_WORDS = (
 )
 _SALT_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in SALT_WORDS) + r")\b")
 _FORM_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in FORM_WORDS) + r")\b")
-_PAREN_RE = re.compile(r"\([^)]*\)")
+_PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _DOSE_RE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|ml|iu|%)\b")
 _SPLIT_RE = re.compile(r"\s*(?:\+|/|;|,|&|\band\b|\bwith\b)\s*", re.IGNORECASE)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -49,6 +49,11 @@ def strip_salts_and_forms(key: str) -> str:
     text = _SALT_RE.sub(" ", text)
     text = _FORM_RE.sub(" ", text)
     return " ".join(text.split())
+
+
+def remove_brackets(text: str) -> str:
+    """``"Acetaminophen [paracetamol]"`` -> ``"Acetaminophen"``; ``"Sumatriptan (Nasal)"`` -> ``"Sumatriptan"``."""
+    return _PAREN_RE.sub(" ", text)
 
 
 def split_combination(text: str) -> list[str]:

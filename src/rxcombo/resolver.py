@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .names import check_input, normalize, split_combination, strip_salts_and_forms
+from .names import check_input, normalize, remove_brackets, split_combination, strip_salts_and_forms
 
 MAX_SUGGESTIONS = 3
 SUGGESTION_CUTOFF = 72.0
@@ -32,17 +32,20 @@ class Resolved:
 @dataclass(frozen=True, slots=True)
 class Unresolved:
     input: str
-    suggestions: tuple[tuple[str, str], ...] = ()  # (id, display name)
+    suggestions: tuple[tuple[str, str], ...] = ()  # (id, display name); id "" when not in the knowledge base
     within: str | None = None  # the combination string this part came from
+    ambiguous: str | None = None  # why the name cannot be resolved without guessing
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "input": self.input,
             "suggestions": [name for _, name in self.suggestions],
-            "candidates": [{"id": mid, "name": name} for mid, name in self.suggestions],
+            "candidates": [{"id": mid or None, "name": name} for mid, name in self.suggestions],
         }
         if self.within is not None:
             out["within"] = self.within
+        if self.ambiguous is not None:
+            out["ambiguous"] = self.ambiguous
         return out
 
 
@@ -54,22 +57,41 @@ class Resolution:
 
 
 class Resolver:
-    def __init__(self, names: dict[str, tuple[str, str, str]], medicine_names: dict[str, str]):
+    def __init__(self, names: dict[str, tuple[str, str, str]], medicine_names: dict[str, str],
+                 ambiguous: dict[str, tuple[str, dict[str, Any]]] | None = None):
         self._names = names
         self._medicine_names = medicine_names
+        self._ambiguous = ambiguous or {}
         self._choices: list[str] | None = None
         self._cache: dict[str, tuple[tuple[Resolved, ...], tuple[Unresolved, ...]]] = {}
 
-    def _exact(self, text: str) -> tuple[str, str] | None:
-        key = normalize(text)
-        hit = self._names.get(key)
-        if hit is None:
+    def _keys(self, text: str) -> list[str]:
+        """Lookup keys for a name, most literal first: as written, without brackets, without salt/form words."""
+        keys = [normalize(text)]
+        bare = normalize(remove_brackets(text))
+        if bare and bare != keys[0]:
+            keys.append(bare)
+        for key in list(keys):
             stripped = strip_salts_and_forms(key)
-            hit = self._names.get(stripped) if stripped else None
-        if hit is None:
-            return None
-        mid, _name, kind = hit
-        return mid, kind
+            if stripped and stripped not in keys:
+                keys.append(stripped)
+        return keys
+
+    def _exact(self, text: str) -> tuple[str, str] | None:
+        for key in self._keys(text):
+            hit = self._names.get(key)
+            if hit is not None:
+                return hit[0], hit[2]
+        return None
+
+    def _ambiguity(self, text: str) -> Unresolved | None:
+        for key in self._keys(text):
+            entry = self._ambiguous.get(key)
+            if entry is not None:
+                _name, data = entry
+                candidates = tuple(("", c) for c in data.get("candidates", []))
+                return Unresolved(text, candidates, ambiguous=data["reason"])
+        return None
 
     def suggest(self, text: str) -> tuple[tuple[str, str], ...]:
         """Up to three distinct medicines whose names look like ``text``."""
@@ -103,6 +125,9 @@ class Resolver:
         if hit is not None:
             mid, kind = hit
             return (Resolved(text, mid, self._medicine_names[mid], kind, text),), ()
+        ambiguity = self._ambiguity(text)
+        if ambiguity is not None:
+            return (), (ambiguity,)
         parts = split_combination(text)
         if len(parts) > 1:
             resolved: list[Resolved] = []
@@ -110,7 +135,9 @@ class Resolver:
             for part in parts:
                 part_hit = self._exact(part)
                 if part_hit is None:
-                    unresolved.append(Unresolved(part, self.suggest(part), within=text))
+                    ambiguity = self._ambiguity(part)
+                    unresolved.append(Unresolved(part, ambiguity.suggestions, text, ambiguity.ambiguous) if ambiguity
+                                      else Unresolved(part, self.suggest(part), within=text))
                 elif all(r.id != part_hit[0] for r in resolved):
                     mid, kind = part_hit
                     resolved.append(Resolved(text, mid, self._medicine_names[mid], f"{kind}+combination", part))

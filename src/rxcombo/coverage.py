@@ -1,0 +1,166 @@
+"""How much of a composition catalogue (the seed site's compositions.csv) the knowledge base covers.
+
+A composition resolves completely when each of its ingredient strings names exactly one
+medicine of the knowledge base. The nervous-system subset is every composition with at
+least one ingredient that is a nervous-system medicine: either recognised (its class is
+marked ``nervous_system`` in classes.yaml) or, when not recognised, a name matching the
+nervous-system names below, so that a missing medicine is counted, not hidden.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .engine import Engine
+from .errors import InputError, RxcomboError
+
+# Names and INN stems of nervous-system medicines (antidepressants, anxiolytics, hypnotics,
+# antipsychotics, antiepileptics, anticholinergic antiparkinson agents, opioids, ADHD and
+# wakefulness medicines). Used only to recognise a nervous-system ingredient that the
+# knowledge base does not know yet.
+NERVOUS_SYSTEM_NAMES = re.compile(
+    r"azepam|azolam|zepam\b|clobazam|chlordiazepoxide|clorazepate|etizolam|brotizolam|"
+    r"triptyline|ipramine|dosulepin|dothiepin|doxepin|amoxapine|maprotiline|lofepramine|melitracen|mianserin|"
+    r"tianeptine|amineptine|nitroxazepine|oxetine|citalopram|fluvoxamine|clovoxamine|sertraline|venlafaxine|"
+    r"milnacipran|vilazodone|vortioxetine|phenelzine|tranylcypromine|isocarboxazid|moclobemide|selegiline|"
+    r"mirtazapine|bupropion|trazodone|nefazodone|agomelatine|reboxetine|esketamine|zuranolone|brexanolone|"
+    r"promazine|perazine|phenazine|thioridazine|mesoridazine|pipotiazine|periciazine|levomepromazine|"
+    r"methotrimeprazine|flupen[t]?h?ixol|zuclopenthixol|sulpiride|clozapine|olanzapine|quetiapine|asenapine|"
+    r"loxapine|zotepine|risperidone|paliperidone|ziprasidone|lurasidone|iloperidone|piprazole|cariprazine|"
+    r"pimozide|lumateperone|pimavanserin|sertindole|haloperidol|benperidol|bromperidol|trifluperidol|droperidol|"
+    r"dixyrazine|barbital|primidone|phenytoin|ethotoin|carbazepine|valpro|lamotrigine|topiramate|zonisamide|"
+    r"lacosamide|levetiracetam|brivaracetam|gabapentin|pregabalin|ethosuximide|felbamate|cenobamate|rufinamide|"
+    r"perampanel|tiagabine|vigabatrin|stiripentol|lithium|zolpidem|zopiclone|zaleplon|suvorexant|lemborexant|"
+    r"daridorexant|ramelteon|tasimelteon|melatonin|buspirone|hydroxyzine|meprobamate|trihexyphenidyl|benzhexol|"
+    r"benztropine|procyclidine|biperiden|ethopropazine|morphine|codeine|tramadol|tapentadol|oxycodone|"
+    r"hydrocodone|hydromorphone|oxymorphone|fentanil|fentanyl|methadone|buprenorphine|meperidine|pethidine|"
+    r"ketobemidone|nalbuphine|butorphanol|pentazocine|ethoheptazine|dextropropoxyphene|levorphanol|heroin|"
+    r"methylphenidate|amphetamine|amfetamine|atomoxetine|viloxazine|guanfacine|clonidine|modafinil",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Composition:
+    title: str
+    ingredients: tuple[str, ...]
+
+
+@dataclass
+class Tally:
+    """Counts for one set of compositions (the whole catalogue or a subset)."""
+
+    compositions: int = 0
+    complete: int = 0
+    unresolved: Counter[str] = field(default_factory=Counter)
+    ambiguous: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.complete / self.compositions if self.compositions else 0.0
+
+    def to_dict(self, top: int) -> dict[str, Any]:
+        return {
+            "compositions": self.compositions,
+            "complete": self.complete,
+            "percent_complete": round(self.percent, 2),
+            "unresolved_ingredients": [{"name": n, "count": c} for n, c in self.unresolved.most_common(top)],
+            "unresolved_distinct": len(self.unresolved),
+            "ambiguous_ingredients": [{"name": n, "count": c} for n, c in self.ambiguous.most_common(top)],
+        }
+
+
+@dataclass
+class CoverageReport:
+    catalogue: Tally
+    nervous_system: Tally
+    nervous_system_unresolved: Counter[str]  # nervous-system ingredients the knowledge base lacks
+
+    def to_dict(self, top: int = 50) -> dict[str, Any]:
+        return {
+            "catalogue": self.catalogue.to_dict(top),
+            "nervous_system": self.nervous_system.to_dict(top),
+            "nervous_system_ingredients_unresolved": [
+                {"name": n, "count": c} for n, c in self.nervous_system_unresolved.most_common()
+            ],
+        }
+
+    def summary(self) -> str:
+        ns, cat = self.nervous_system, self.catalogue
+        return (
+            f"nervous-system compositions: {ns.complete}/{ns.compositions} complete ({ns.percent:.1f}%), "
+            f"{len(self.nervous_system_unresolved)} nervous-system ingredients unresolved; "
+            f"whole catalogue: {cat.complete}/{cat.compositions} ({cat.percent:.1f}%)"
+        )
+
+
+def read_catalogue(path: Path) -> list[Composition]:
+    """Read a compositions CSV with ``title`` and ``ingredients`` (";"-separated) columns."""
+    try:
+        with Path(path).open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"title", "ingredients"} - set(reader.fieldnames or [])
+            if missing:
+                raise InputError(f"{path}: the catalogue needs the columns {sorted(missing)}")
+            return [
+                Composition(row["title"], tuple(i.strip() for i in row["ingredients"].split(";") if i.strip()))
+                for row in reader
+            ]
+    except OSError as exc:
+        raise InputError(f"cannot read the catalogue {path}: {exc.strerror}") from exc
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: not a readable CSV file ({exc})") from exc
+
+
+def classify_ingredient(engine: Engine, name: str) -> tuple[str, str | None]:
+    """("resolved", id) | ("ambiguous", None) | ("unresolved", None) for one ingredient string.
+
+    An ingredient is one medicine: several parts ("Paracetamol/Acetaminophen") must all name
+    the same one; parts naming different medicines make the string ambiguous."""
+    try:
+        resolved, unresolved = engine.resolver.resolve_one(name)
+    except RxcomboError:
+        return "unresolved", None
+    ids = {r.id for r in resolved}
+    if any(u.ambiguous for u in unresolved) or len(ids) > 1:
+        return "ambiguous", None
+    if unresolved or not ids:
+        return "unresolved", None
+    return "resolved", ids.pop()
+
+
+def coverage(engine: Engine, compositions: Iterable[Composition]) -> CoverageReport:
+    ns_classes = engine.catalog.nervous_system_classes
+    catalogue, nervous, ns_missing = Tally(), Tally(), Counter[str]()
+    seen: dict[str, tuple[str, str | None]] = {}
+    for comp in compositions:
+        statuses = []
+        is_ns = False
+        for ingredient in comp.ingredients:
+            if ingredient not in seen:
+                seen[ingredient] = classify_ingredient(engine, ingredient)
+            status, mid = seen[ingredient]
+            statuses.append((ingredient, status))
+            if status == "resolved" and mid is not None:
+                if any(c in ns_classes for c in engine.catalog.profile(mid).classes):
+                    is_ns = True
+            elif NERVOUS_SYSTEM_NAMES.search(ingredient):
+                is_ns = True
+                ns_missing[ingredient] += 1
+        tallies = (catalogue, nervous) if is_ns else (catalogue,)
+        for tally in tallies:
+            tally.compositions += 1
+            if all(status == "resolved" for _, status in statuses):
+                tally.complete += 1
+            for ingredient, status in statuses:
+                if status == "unresolved":
+                    tally.unresolved[ingredient] += 1
+                elif status == "ambiguous":
+                    tally.ambiguous[ingredient] += 1
+    return CoverageReport(catalogue, nervous, ns_missing)

@@ -1,0 +1,73 @@
+"""Catalogue coverage: counts, nervous-system subset, ambiguous names, on small and real catalogues."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rxcombo.coverage import coverage, read_catalogue
+from rxcombo.engine import Engine
+from rxcombo.errors import InputError
+from tests.conftest import SHARED
+
+CSV = """path,title,ingredients,n_ingredients
+a.md,Paroxetine + Clonazepam,Paroxetine;Clonazepam,2
+b.md,Escitalopram + Vitamin B,Escitalopram Oxalate;Vitamin B,2
+c.md,Foozepam,Foozepam,1
+d.md,Paracetamol/Acetaminophen,Ibuprofen;Paracetamol/Acetaminophen,2
+e.md,Warfarin,Warfarin,1
+f.md,Sumatriptan (Nasal),Sumatriptan (Nasal),1
+"""
+
+
+@pytest.fixture()
+def small(tmp_path: Path) -> Path:
+    path = tmp_path / "compositions.csv"
+    path.write_text(CSV, encoding="utf-8")
+    return path
+
+
+def test_small_catalogue(engine: Engine, small: Path) -> None:
+    report = coverage(engine, read_catalogue(small))
+    assert report.catalogue.compositions == 6
+    # nervous-system: a, b (escitalopram) and c (an unknown "-azepam" name); a triptan is not one
+    assert report.nervous_system.compositions == 3
+    assert report.nervous_system.complete == 1  # a; b has an ambiguous ingredient, c an unknown one
+    assert report.catalogue.complete >= 3  # a, e, f ("Sumatriptan (Nasal)" without its bracket)
+    assert report.nervous_system_unresolved == {"Foozepam": 1}
+    assert report.catalogue.ambiguous["Vitamin B"] == 1
+    assert "Vitamin B" not in report.catalogue.unresolved
+    assert report.summary().startswith("nervous-system compositions: ")
+
+
+def test_catalogue_errors_are_clear(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="cannot read the catalogue"):
+        read_catalogue(tmp_path / "missing.csv")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,stuff\nx,y\n")
+    with pytest.raises(InputError, match="needs the columns"):
+        read_catalogue(bad)
+
+
+def test_cli_coverage_json_and_summary_last(run_cli, small: Path) -> None:
+    proc = run_cli("kb", "coverage", "--catalog", str(small))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1].startswith("nervous-system compositions:")
+    assert "Foozepam" in proc.stdout
+    data = json.loads(run_cli("kb", "coverage", "--catalog", str(small), "--json").stdout)
+    assert data["catalogue"]["compositions"] == 6
+    assert data["nervous_system_ingredients_unresolved"] == [{"name": "Foozepam", "count": 1}]
+    proc = run_cli("kb", "coverage", "--catalog", "/nonexistent.csv")
+    assert proc.returncode == 2 and "cannot read the catalogue" in proc.stderr
+
+
+@pytest.mark.skipif(not (SHARED / "data/rxhive/compositions.csv").exists(), reason="../shared is not beside the clone")
+def test_real_catalogue_seed_compositions_resolve(engine: Engine) -> None:
+    comps = read_catalogue(SHARED / "data/rxhive/compositions.csv")
+    assert len(comps) == 6447
+    report = coverage(engine, comps)
+    assert report.nervous_system.compositions > 300
+    seeds = [c for c in comps if c.title.strip(" .") in ("Paroxetine + Clonazepam", "Paroxetine + Etizolam")]
+    assert seeds and coverage(engine, seeds).nervous_system.complete == len(seeds)
