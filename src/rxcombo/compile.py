@@ -119,7 +119,7 @@ def build_profile(kb: KnowledgeBase, med: Medicine) -> DrugProfile:
 
 
 def name_rows(med: Medicine) -> list[tuple[str, str, str, str]]:
-    """(normalised key, id, display name, kind) for every name of a record."""
+    """(normalised key, id, display name, kind) for every hand-written name of a record."""
     rows: dict[str, tuple[str, str, str, str]] = {}
     kinds = [("generic", [med.name, med.id.replace("-", " ")]), ("synonym", med.synonyms), ("salt", med.salts)]
     kinds += [(f"brand:{country}", brands) for country, brands in sorted(med.brands.items())]
@@ -128,6 +128,19 @@ def name_rows(med: Medicine) -> list[tuple[str, str, str, str]]:
             rows.setdefault(normalize(name), (normalize(name), med.id, name, kind))
     assert set(rows) == {normalize(n) for n in all_names(med)}
     return list(rows.values())
+
+
+def all_name_rows(kb: KnowledgeBase) -> list[tuple[str, str, str, str]]:
+    """Hand-written names of every record, then imported UNII names that no record claims."""
+    rows = {row[0]: row for mid in sorted(kb.medicines) for row in name_rows(kb.medicines[mid])}
+    if kb.imported is not None:
+        for mid, entry in sorted(kb.imported.medicines.items()):
+            for kind, names in (("unii:synonym", entry.synonyms), ("unii:brand", entry.brands)):
+                for name in names:
+                    key = normalize(name)
+                    if key and key not in rows:
+                        rows[key] = (key, mid, name, kind)
+    return sorted(rows.values())
 
 
 def pair_payload(kb: KnowledgeBase, pid: str, pair: PairEntry) -> dict[str, Any]:
@@ -159,6 +172,13 @@ def write_database(kb: KnowledgeBase, target: Path) -> Path:
     return target
 
 
+def _record_json(kb: KnowledgeBase, med: Medicine) -> dict[str, Any]:
+    record = med.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    if kb.imported is not None and med.id in kb.imported.medicines:
+        record["imported"] = {**kb.imported.medicines[med.id].model_dump(mode="json"), "source": kb.imported.source}
+    return record
+
+
 def _fill(conn: sqlite3.Connection, kb: KnowledgeBase) -> None:
     meta = {
         "schema_version": str(SCHEMA_VERSION),
@@ -175,10 +195,10 @@ def _fill(conn: sqlite3.Connection, kb: KnowledgeBase) -> None:
         conn.execute(
             "INSERT INTO medicines VALUES (?, ?, ?, ?, ?, ?, ?)",
             (mid, med.name, med.kind, _dump(list(profile.classes)),
-             _dump(med.model_dump(mode="json", by_alias=True, exclude_defaults=True)),
+             _dump(_record_json(kb, med)),
              _dump(profile.to_dict()), kb.files[mid]),
         )
-        conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", sorted(name_rows(med)))
+    conn.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", all_name_rows(kb))
     conn.executemany("INSERT INTO classes VALUES (?, ?)",
                      [(cid, _dump(c.model_dump(mode="json"))) for cid, c in sorted(kb.classes.items())])
     conn.executemany("INSERT INTO rules VALUES (?, ?)",

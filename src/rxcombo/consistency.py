@@ -64,6 +64,10 @@ def check_consistency(kb: "KnowledgeBase") -> list[Problem]:
     problems += _check_names(kb)
     problems += _check_class_properties(kb)
     problems += _check_pairs(kb)
+    if kb.imported is not None:
+        for mid in kb.imported.medicines:
+            if mid not in kb.medicines:
+                problems.append(Problem("imported/unii.yaml", f"medicines.{mid}", "no such medicine; run kb import-names again"))
     return problems
 
 

@@ -36,7 +36,7 @@ def default_db_path() -> Path:
 
 def _newest_yaml(kb_dir: Path) -> float:
     newest = 0.0
-    for folder in (kb_dir, kb_dir / "medicines", kb_dir / "pairs"):
+    for folder in (kb_dir, kb_dir / "medicines", kb_dir / "pairs", kb_dir / "imported"):
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:

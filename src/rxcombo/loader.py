@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import KnowledgeBaseError, Problem
-from .models import AmbiguousName, DrugClass, Medicine, PairEntry, RuleText, Source
+from .models import AmbiguousName, DrugClass, ImportedFile, Medicine, PairEntry, RuleText, Source
 
 DEFAULT_KB_DIR = Path(__file__).parent / "kb"
 M = TypeVar("M", bound=BaseModel)
@@ -33,6 +33,7 @@ class KnowledgeBase:
     sources: dict[str, Source]
     files: dict[str, str] = field(default_factory=dict)  # record id -> relative file path
     ambiguous: dict[str, AmbiguousName] = field(default_factory=dict)
+    imported: ImportedFile | None = None  # names from the FDA UNII list (kb import-names)
 
     def source_for(self, cite: str, medicine: Medicine | None = None, pair: PairEntry | None = None) -> Source | None:
         key = cite.split("#", 1)[0]
@@ -48,6 +49,7 @@ def yaml_files(root: Path) -> list[Path]:
     files = [root / "sources.yaml", root / "classes.yaml", root / "rules.yaml", root / "ambiguous.yaml"]
     files += sorted((root / "medicines").glob("*.yaml"))
     files += sorted((root / "pairs").glob("*.yaml"))
+    files.append(root / "imported" / "unii.yaml")
     return [f for f in files if f.exists()]
 
 
@@ -145,7 +147,14 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
             pairs[path.stem] = entry
             files[f"pair:{path.stem}"] = rel
 
-    kb = KnowledgeBase(root, medicines, classes, rules, pairs, sources, files, ambiguous)
+    imported = None
+    imported_path = root / "imported" / "unii.yaml"
+    if imported_path.exists():
+        data = _read_yaml(imported_path, "imported/unii.yaml", problems)
+        if data is not None:
+            imported = _validate(ImportedFile, data, "imported/unii.yaml", "", problems)
+
+    kb = KnowledgeBase(root, medicines, classes, rules, pairs, sources, files, ambiguous, imported)
     problems += check_consistency(kb)
     if problems:
         raise KnowledgeBaseError(problems)

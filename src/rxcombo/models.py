@@ -279,6 +279,19 @@ class AmbiguousName(Strict):
     candidates: list[Text] = []
 
 
+class ImportedNames(Strict):
+    unii: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{10}$")]
+    synonyms: list[Text] = []
+    brands: list[Text] = []
+
+
+class ImportedFile(Strict):
+    """``kb/imported/unii.yaml``, written by ``rxcombo kb import-names``."""
+
+    source: Text
+    medicines: dict[Id, ImportedNames] = {}
+
+
 class RuleText(Strict):
     """The words and sources of one engine rule, in ``kb/rules.yaml``; the logic is in Python."""
 
