@@ -19,6 +19,7 @@ EXIT_UNRESOLVED = 1
 EXIT_INPUT = 2
 EXIT_KB = 3
 
+DEFAULT_CATALOGUE = Path("../shared/data/rxhive/compositions.csv")
 SEED_COMBINATIONS = ("Paroxetine + Clonazepam", "Diazepam + Mirtazapine", "Paroxetine + Buspirone")
 
 
@@ -91,6 +92,92 @@ def demo(ctx: click.Context) -> None:
     for combination in SEED_COMBINATIONS:
         click.echo(f"\n=== {combination} ===")
         print_check(engine.check([combination]), details=True)
+
+
+@main.command()
+@click.argument("names", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True)
+@click.option("--audience", type=click.Choice(["patient", "professional"]), default="patient", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file instead of standard output.")
+@click.pass_context
+def monograph(ctx: click.Context, names: tuple[str, ...], fmt: str, audience: str, out: Path | None) -> None:
+    """Print the page for a medicine or combination, e.g. rxcombo monograph "Paroxetine + Clonazepam"."""
+    from .monograph import MonographBuilder
+    from .render import render_html, render_json, render_markdown
+
+    engine = _engine(ctx)
+    try:
+        resolution = engine.resolver.resolve(list(names))
+    except RxcomboError as exc:
+        _fail(exc)
+    if resolution.unresolved:
+        from .console import describe_unresolved
+
+        for u in resolution.unresolved:
+            click.echo(describe_unresolved(u), err=True)
+        click.echo("Error: no page is written while a name is not recognised.", err=True)
+        sys.exit(EXIT_UNRESOLVED)
+    page = MonographBuilder(engine).build(list(resolution.ids), audience=audience)  # type: ignore[arg-type]
+    text = {"md": render_markdown, "html": render_html, "json": render_json}[fmt](page)
+    if out is None:
+        click.echo(text)
+    else:
+        tmp = out.with_name(f".{out.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)
+    grade = page.readability.get("flesch_kincaid_grade")
+    click.echo(f"{page.title}: {len(page.references)} references; readability grade {grade} ({audience})", err=True)
+
+
+@main.group()
+def site() -> None:
+    """Build the static site."""
+
+
+@site.command("build")
+@click.argument("outdir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--catalog", "catalogue", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help=f"Compositions CSV (default: {DEFAULT_CATALOGUE} when it exists).")
+@click.option("--no-catalog", is_flag=True, help="Build medicine and psychiatric-pair pages only.")
+@click.option("--jekyll", is_flag=True, help="Write Markdown in the seed site's layout (composition/<letter>/<slug>.md).")
+@click.option("--audience", type=click.Choice(["patient", "professional"]), default="patient", show_default=True)
+@click.option("--limit", type=int, default=None, help="Build at most this many monograph pages (for previews).")
+@click.option("--workers", type=int, default=None, help="Processes that render pages (default: one per core).")
+@click.option("--pagefind", is_flag=True, help="Also build a full-text index with Pagefind (needs npx; slow).")
+@click.pass_context
+def site_build(ctx: click.Context, outdir: Path, catalogue: Path | None, no_catalog: bool, jekyll: bool,
+               audience: str, limit: int | None, workers: int | None, pagefind: bool) -> None:
+    """Build the site into OUTDIR (atomic: the old site stays until the new one is complete)."""
+    from .coverage import read_catalogue
+    from .site import build_site, print_progress
+
+    compositions = None
+    if not no_catalog:
+        path = catalogue or (DEFAULT_CATALOGUE if DEFAULT_CATALOGUE.exists() else None)
+        if path is None:
+            click.echo(f"Note: no catalogue at {DEFAULT_CATALOGUE}; building medicine and pair pages only.", err=True)
+        else:
+            try:
+                compositions = read_catalogue(path)
+            except RxcomboError as exc:
+                _fail(exc)
+    engine = _engine(ctx)
+    report = build_site(engine, outdir, compositions, jekyll=jekyll, audience=audience, limit=limit,
+                        progress=print_progress, workers=workers)
+    click.echo(f"Wrote {report.pages} pages to {report.out} in {report.seconds:.1f} s "
+               f"({report.pages_per_second:.0f} pages/s); {len(report.skipped)} catalogue compositions skipped "
+               "because an ingredient is not recognised (see rxcombo kb coverage).")
+    if pagefind:
+        import subprocess
+
+        if jekyll:
+            raise click.UsageError("--pagefind indexes HTML; it does not apply to --jekyll output")
+        click.echo("Indexing with Pagefind (npx pagefind) ...", err=True)
+        try:
+            subprocess.run(["npx", "--yes", "pagefind@1", "--site", str(report.out)], check=True)
+        except (OSError, subprocess.CalledProcessError) as exc:
+            click.echo(f"Error: Pagefind failed ({exc}); the site itself is complete.", err=True)
+            sys.exit(EXIT_INPUT)
 
 
 @main.group()
@@ -169,8 +256,6 @@ def import_names(ctx: click.Context, source: Path | None, verbose: bool) -> None
     click.echo(f"Wrote {path}: {len(entries)} of {len(knowledge.medicines)} medicines matched, {names} names; "
                f"{len(missing)} without a UNII, {len(notes) - len(missing)} other notes (-v lists them).")
 
-
-DEFAULT_CATALOGUE = Path("../shared/data/rxhive/compositions.csv")
 
 
 @kb.command()

@@ -367,6 +367,10 @@ PAIR_RULES: tuple[Callable[[DrugProfile, DrugProfile], list[Hit]], ...] = (
 
 # ---------------------------------------------------------------- whole-list rules
 
+# Whole-list thresholds, shared with the offline checker page (site.py writes them into its data).
+CUMULATIVE_THRESHOLDS = {"cns_active": 3, "anticholinergic_total": 3, "qt": 2, "serotonergic": 2}
+
+
 def cumulative(drugs: Sequence[DrugProfile], cns_active_classes: frozenset[str]) -> list[Hit]:
     """Findings only a whole list shows: three or more CNS-active medicines (Beers);
     total anticholinergic score of 3 or more; two or more QT-prolonging medicines (known or
@@ -374,19 +378,19 @@ def cumulative(drugs: Sequence[DrugProfile], cns_active_classes: frozenset[str])
     All moderate."""
     hits: list[Hit] = []
     cns = [d for d in drugs if any(c in cns_active_classes for c in d.classes)]
-    if len(cns) >= 3:
+    if len(cns) >= CUMULATIVE_THRESHOLDS["cns_active"]:
         hits.append(Hit("cumulative-cns-active", "moderate", tuple(cns), {},
                         tuple(Basis(d.id, "cns-active class", _any_prop(d)) for d in cns)))
     acb = [d for d in drugs if d.risks.get("anticholinergic") and d.risks["anticholinergic"].value]
     total = sum(d.risks["anticholinergic"].value for d in acb)
-    if total >= 3 and len(acb) >= 2:
+    if total >= CUMULATIVE_THRESHOLDS["anticholinergic_total"] and len(acb) >= 2:
         hits.append(Hit("cumulative-anticholinergic", "moderate", tuple(acb), {"total": str(total)},
                         tuple(_risk(d, "anticholinergic") for d in acb)))
     qts = [d for d in drugs if d.risks.get("qt") and d.risks["qt"].value in ("known", "possible")]
-    if len(qts) >= 2:
+    if len(qts) >= CUMULATIVE_THRESHOLDS["qt"]:
         hits.append(Hit("cumulative-qt", "moderate", tuple(qts), {}, tuple(_risk(d, "qt") for d in qts)))
     sero = [d for d in drugs if d.level("serotonergic") >= 2]
-    if len(sero) >= 2:
+    if len(sero) >= CUMULATIVE_THRESHOLDS["serotonergic"]:
         hits.append(Hit("cumulative-serotonergic", "moderate", tuple(sero), {}, tuple(_risk(d, "serotonergic") for d in sero)))
     return hits
 

@@ -1,0 +1,60 @@
+"""Monograph blocks to HTML, written directly in Python for speed (the site renders
+thousands of pages); the page skeleton stays in the Jinja templates. Every text is escaped."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+SEVERITY_LABEL = {"contraindicated": "Contraindicated", "major": "Major", "moderate": "Moderate", "minor": "Minor"}
+
+
+def cites(numbers: list[int]) -> str:
+    if not numbers:
+        return ""
+    return '<sup class="cite">[' + ", ".join(f'<a href="#ref-{n}">{n}</a>' for n in numbers) + "]</sup>"
+
+
+def cell(c: dict[str, Any]) -> str:
+    return escape(c["text"], quote=False) + cites(c["cites"])
+
+
+def severity_badge(severity: str) -> str:
+    return f'<span class="sev sev-{severity}">{SEVERITY_LABEL[severity]}</span>'
+
+
+def block_html(b: dict[str, Any]) -> str:
+    kind = b["type"]
+    if kind == "p":
+        return f"<p>{cell(b)}</p>"
+    if kind == "list":
+        head = f"<h3>{escape(b['title'], quote=False)}</h3>" if b.get("title") else ""
+        return head + "<ul>" + "".join(f"<li>{cell(i)}</li>" for i in b["items"]) + "</ul>"
+    if kind == "table":
+        out = ['<div class="table-wrap"><table>']
+        if b.get("caption"):
+            out.append(f"<caption>{escape(b['caption'], quote=False)}</caption>")
+        out.append("<thead><tr>" + "".join(f'<th scope="col">{escape(h, quote=False)}</th>' for h in b["head"]) + "</tr></thead><tbody>")
+        for row in b["rows"]:
+            cells = [f'<th scope="row">{cell(row[0])}</th>']
+            for c in row[1:]:
+                cells.append(f"<td>{severity_badge(c['text'])}</td>" if c["text"] in SEVERITY_LABEL else f"<td>{cell(c)}</td>")
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        out.append("</tbody></table></div>")
+        return "".join(out)
+    if kind == "finding":
+        e = lambda key: escape(b[key], quote=False)  # noqa: E731
+        out = [f'<div class="finding sev-box-{b["severity"]}"><h3>{severity_badge(b["severity"])} {e("title")} '
+               f'<span class="drugs">({escape(" + ".join(b["drugs"]), quote=False)})</span></h3>',
+               f"<p>{e('summary')}{cites(b['cites'])}</p><dl>"]
+        if b.get("mechanism"):
+            out.append(f"<dt>Mechanism</dt><dd>{e('mechanism')}</dd>")
+        out.append(f"<dt>What can happen</dt><dd>{e('effect')}</dd><dt>What to do</dt><dd>{e('management')}</dd>")
+        if b.get("monitor"):
+            out.append(f"<dt>What to monitor</dt><dd>{e('monitor')}</dd>")
+        if b.get("documentation"):
+            out.append(f"<dt>Documentation</dt><dd>{e('documentation')}</dd>")
+        basis = " — " + escape("; ".join(b["basis"]), quote=False) if b.get("basis") else ""
+        out.append(f"<dt>Produced by</dt><dd><code>{escape(b['rule'], quote=False)}</code>{basis}</dd></dl></div>")
+        return "".join(out)
+    raise ValueError(f"unknown block type {kind!r}")

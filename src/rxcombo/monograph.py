@@ -1,0 +1,489 @@
+"""Monographs: the seed site's pages, built from the knowledge base and the engine.
+
+``build_monograph(engine, ["paroxetine", "clonazepam"], audience="patient")`` returns a
+:class:`Monograph`: an ordered list of sections made of blocks (paragraphs, lists, tables,
+findings), each statement carrying the numbers of the references it rests on. The
+renderers in :mod:`rxcombo.render` turn the same object into Markdown, HTML or JSON.
+Where the knowledge base has no sourced fact, the page says so instead of filling space.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .engine import Engine
+from .findings import SEVERITY_RANK, Finding
+from .profile import SourceRef
+from .readability import flesch_kincaid_grade
+
+Audience = Literal["patient", "professional"]
+AUDIENCES = ("patient", "professional")
+
+DISCLAIMER = (
+    "This page is information, not medical advice. It is generated from the rxcombo knowledge base, "
+    "whose every statement is tied to the numbered sources below, and it may be incomplete. Do not start, "
+    "stop or change a medicine without talking to your doctor or pharmacist. In an emergency, call your local "
+    "emergency number."
+)
+NOT_KNOWN = "Not recorded in the rxcombo knowledge base."
+
+
+def slugify(text: str, max_length: int = 80) -> str:
+    """A safe file and URL name, whatever the input contains."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length].strip("-")
+    if not slug:
+        import hashlib
+
+        slug = "item-" + hashlib.sha1(text.encode()).hexdigest()[:10]
+    return slug
+
+
+@dataclass
+class Reference:
+    number: int
+    source: dict[str, Any]
+    sections: list[str] = field(default_factory=list)
+
+
+class Citations:
+    """Numbers sources in order of first use on one page; the same source keeps its number."""
+
+    def __init__(self, shared_sources: dict[str, dict[str, Any]]):
+        self._shared = shared_sources
+        self._numbers: dict[tuple[Any, ...], Reference] = {}
+        self._by_ref: dict[SourceRef, int] = {}
+
+    def _add(self, source: dict[str, Any], section: str | None) -> int:
+        identity = (source.get("title"), source.get("url"), source.get("pmid"), source.get("doi"))
+        ref = self._numbers.get(identity)
+        if ref is None:
+            ref = self._numbers[identity] = Reference(len(self._numbers) + 1, source)
+        if section and section not in ref.sections:
+            ref.sections.append(section)
+        return ref.number
+
+    def record(self, record: dict[str, Any], cites: list[str]) -> list[int]:
+        """Numbers for a record's citations ("key" or "key#section")."""
+        numbers = []
+        for cite in cites:
+            key, _, section = cite.partition("#")
+            source = record.get("sources", {}).get(key) or self._shared.get(key)
+            if source is None:  # validated at compile time; never expected
+                raise KeyError(f"{record.get('id')}: unknown source {key}")
+            numbers.append(self._add({"key": key, **source}, section or None))
+        return sorted(set(numbers))
+
+    def refs(self, refs: tuple[SourceRef, ...]) -> list[int]:
+        numbers = set()
+        for r in refs:
+            ref = self._by_ref.get(r)
+            if ref is None:
+                ref = self._by_ref[r] = self._numbers_for(r)
+            numbers.add(ref)
+        return sorted(numbers)
+
+    def _numbers_for(self, r: SourceRef) -> int:
+        return self._add(r.to_dict(), r.section)
+
+    def references(self) -> list[Reference]:
+        return sorted(self._numbers.values(), key=lambda r: r.number)
+
+
+def text(value: str, cites: list[int] | None = None) -> dict[str, Any]:
+    return {"text": value, "cites": cites or []}
+
+
+def paragraph(value: str, cites: list[int] | None = None) -> dict[str, Any]:
+    return {"type": "p", **text(value, cites)}
+
+
+def bullet_list(items: list[dict[str, Any]], title: str | None = None) -> dict[str, Any]:
+    return {"type": "list", "title": title, "items": items}
+
+
+def table(head: list[str], rows: list[list[dict[str, Any]]], caption: str | None = None) -> dict[str, Any]:
+    return {"type": "table", "head": head, "rows": rows, "caption": caption}
+
+
+@dataclass
+class Monograph:
+    title: str
+    slug: str
+    audience: str
+    components: list[dict[str, Any]]
+    sections: list[dict[str, Any]]
+    references: list[Reference]
+    disclaimer: str = DISCLAIMER
+
+    @property
+    def readability(self) -> dict[str, Any]:
+        """Flesch-Kincaid grade of the page body (computed on demand: it is the slowest part of a page)."""
+        return {"flesch_kincaid_grade": flesch_kincaid_grade(self.plain_text()), "measured_on": "page body"}
+
+    def to_dict(self, readability: bool = False) -> dict[str, Any]:
+        out = {
+            "title": self.title,
+            "slug": self.slug,
+            "audience": self.audience,
+            "components": self.components,
+            "sections": self.sections,
+            "references": [{"number": r.number, **r.source, "sections": r.sections} for r in self.references],
+            "disclaimer": self.disclaimer,
+        }
+        if readability:
+            out["readability"] = self.readability
+        return out
+
+    def plain_text(self) -> str:
+        """Every sentence of the page body (for readability and placeholder checks)."""
+        out: list[str] = []
+        for section in self.sections:
+            for block in section["blocks"]:
+                out.extend(_block_texts(block))
+        return "\n".join(out)
+
+
+def _block_texts(block: dict[str, Any]) -> list[str]:
+    if block["type"] == "p":
+        return [block["text"]]
+    if block["type"] == "list":
+        return [i["text"] for i in block["items"]]
+    if block["type"] == "table":
+        return [cell["text"] for row in block["rows"] for cell in row]
+    if block["type"] == "finding":
+        return [block["summary"], *(block.get(k) or "" for k in ("mechanism", "management", "monitor"))]
+    return []
+
+
+class MonographBuilder:
+    """Builds monographs; keeps per-medicine work (class interaction tables) across pages."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.catalog = engine.catalog
+        self._shared = self.catalog.sources()
+        self._records: dict[str, dict[str, Any]] = {}
+        self._class_rows: dict[str, list[dict[str, Any]]] = {}
+        self._members = self._direct_members()
+
+    def record(self, mid: str) -> dict[str, Any]:
+        if mid not in self._records:
+            self._records[mid] = self.catalog.record(mid)
+        return self._records[mid]
+
+    def _direct_members(self) -> dict[str, list[str]]:
+        members: dict[str, list[str]] = {}
+        for med in self.catalog.medicines():
+            record_classes = self.record(med["id"]).get("classes", [])
+            for cid in record_classes:
+                members.setdefault(cid, []).append(med["id"])
+        return members
+
+    # ------------------------------------------------------------ public
+
+    def build(self, ids: list[str], audience: Audience = "patient", title: str | None = None) -> Monograph:
+        if audience not in AUDIENCES:
+            raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
+        ids = list(dict.fromkeys(ids))
+        records = [self.record(i) for i in ids]
+        names = [r["name"] for r in records]
+        title = title or " + ".join(names)
+        cites = Citations(self._shared)
+        result = self.engine.check_ids(ids)
+        pro = audience == "professional"
+        sections = [
+            self._generic(records, names),
+            self._note(records),
+            self._usage(records, cites),
+            self._dosage(records, cites, pro),
+            self._side_effects(records, cites, result.interactions),
+            self._how_it_works(records, cites, pro),
+            self._how_they_interact(ids, result, cites, pro),
+            self._precautions(records, cites),
+            self._other_medicines(ids, cites),
+            self._evidence(records, ids, cites),
+            self._faqs(records, ids, cites),
+        ]
+        monograph = Monograph(
+            title=title,
+            slug=slugify(title),
+            audience=audience,
+            components=[{"id": r["id"], "name": r["name"], "classes": r.get("classes", [])} for r in records],
+            sections=sections,
+            references=cites.references(),
+        )
+        return monograph
+
+    # ------------------------------------------------------------ sections
+
+    def _generic(self, records: list[dict[str, Any]], names: list[str]) -> dict[str, Any]:
+        blocks = [paragraph(f"Generic name: {' + '.join(names)}")]
+        for r in records:
+            brands = [f"{b} ({country})" for country, bs in sorted(r.get("brands", {}).items()) for b in bs]
+            if brands:
+                blocks.append(paragraph(f"{r['name']} brand names: {', '.join(brands)}."))
+        return {"id": "generic-name", "title": "Generic name", "blocks": blocks}
+
+    def _note(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+        if len(records) == 1:
+            body = f"This page describes {records[0]['name']} taken on its own."
+        else:
+            body = (
+                "The rxcombo knowledge base has no record of a marketed fixed-dose product that contains "
+                f"{_join([r['name'] for r in records])}. This page therefore describes taking them together as "
+                "separate medicines (co-prescription), each at its own dose."
+            )
+        return {"id": "note", "title": "Note", "blocks": [paragraph(body)]}
+
+    def _usage(self, records: list[dict[str, Any]], cites: Citations) -> dict[str, Any]:
+        blocks = []
+        for r in records:
+            items = [text(i["text"], cites.record(r, i["sources"])) for i in r.get("indications", [])]
+            blocks.append(bullet_list(items or [text(NOT_KNOWN)], f"{r['name']} is used for"))
+        if len(records) > 1:
+            blocks.append(paragraph(
+                "Why they are combined: the knowledge base holds no sourced statement on the reasons for this "
+                "combination; the decision rests with the prescriber."
+            ))
+        return {"id": "usage", "title": "Usage", "blocks": blocks}
+
+    def _dosage(self, records: list[dict[str, Any]], cites: Citations, pro: bool) -> dict[str, Any]:
+        blocks = [] if pro else [paragraph("Always take the dose your prescriber gives you. The usual doses below are for adults.")]
+        for r in records:
+            dosing = r.get("dosing", {})
+            rows = [
+                [text(d["indication"]), text(d["usual"], cites.record(r, d["sources"])),
+                 text(d.get("maximum") or "Not stated", cites.record(r, d["sources"]) if d.get("maximum") else [])]
+                for d in dosing.get("adult", [])
+            ]
+            if rows:
+                blocks.append(table(["Condition", "Usual adult dose", "Maximum"], rows, f"{r['name']}: adult doses"))
+            else:
+                blocks.append(paragraph(f"{r['name']}: adult dose — {NOT_KNOWN}"))
+            forms = [text(f"{f['form']}: {', '.join(f.get('strengths', [])) or 'strengths not recorded'}", cites.record(r, f["sources"]))
+                     for f in dosing.get("forms", [])]
+            if forms:
+                blocks.append(bullet_list(forms, f"{r['name']} forms"))
+            special = [
+                text(f"{label}: {dosing[key]['text']}", cites.record(r, dosing[key]["sources"]))
+                for key, label in (("elderly", "Older adults"), ("renal", "Kidney disease"), ("hepatic", "Liver disease"), ("paediatric", "Children"))
+                if dosing.get(key)
+            ]
+            if special:
+                blocks.append(bullet_list(special, f"{r['name']}: dose adjustments"))
+        return {"id": "dosage", "title": "Dosage", "blocks": blocks}
+
+    def _side_effects(self, records: list[dict[str, Any]], cites: Citations, findings: tuple[Finding, ...]) -> dict[str, Any]:
+        blocks = []
+        seen: dict[str, list[str]] = {}
+        for r in records:
+            ae = r.get("adverse_effects", {})
+            for kind in ("common", "serious"):
+                entry = ae.get(kind)
+                if entry:
+                    for item in entry["items"]:
+                        seen.setdefault(item.casefold(), []).append(r["name"])
+        for r in records:
+            ae = r.get("adverse_effects", {})
+            for kind, label in (("common", "common side effects"), ("serious", "serious side effects")):
+                entry = ae.get(kind)
+                if entry:
+                    numbers = cites.record(r, entry["sources"])
+                    items = [text(item + (" (shared)" if len(records) > 1 and len(set(seen[item.casefold()])) > 1 else ""), numbers)
+                             for item in entry["items"]]
+                    blocks.append(bullet_list(items, f"{r['name']} {label}"))
+            if not ae:
+                blocks.append(paragraph(f"{r['name']} side effects: {NOT_KNOWN}"))
+        additive = [f for f in findings if f.type == "pharmacodynamic"]
+        if len(records) > 1 and additive:
+            blocks.append(bullet_list([text(f"{f.title}: {f.effect}", cites.refs(f.sources)) for f in additive],
+                                      "Effects that add up when taken together"))
+        return {"id": "side-effects", "title": "Side effects", "blocks": blocks}
+
+    def _how_it_works(self, records: list[dict[str, Any]], cites: Citations, pro: bool) -> dict[str, Any]:
+        blocks = []
+        for r in records:
+            mech = r.get("mechanism")
+            if mech:
+                body = mech["summary"]
+                if pro and mech.get("targets"):
+                    body += " Targets: " + "; ".join(f"{t['target']} ({t['action']})" for t in mech["targets"]) + "."
+                blocks.append(paragraph(f"{r['name']}: {body}", cites.record(r, mech["sources"])))
+            else:
+                blocks.append(paragraph(f"{r['name']}: {NOT_KNOWN}"))
+            if pro:
+                blocks.extend(self._pharmacokinetics(r, cites))
+        return {"id": "how-it-works", "title": "How it works", "blocks": blocks}
+
+    def _pharmacokinetics(self, r: dict[str, Any], cites: Citations) -> list[dict[str, Any]]:
+        pk = r.get("pharmacokinetics", {})
+        items = []
+        if pk.get("half_life"):
+            items.append(text(f"Half-life: {pk['half_life']['text']}", cites.record(r, pk["half_life"]["sources"])))
+        for s in pk.get("substrate_of", []):
+            items.append(text(f"Substrate of {s['enzyme']} ({s['role']} pathway{', sensitive' if s.get('sensitive') else ''})", cites.record(r, s["sources"])))
+        for key, verb in (("inhibits", "Inhibits"), ("induces", "Induces")):
+            for m in pk.get(key, []):
+                items.append(text(f"{verb} {m['enzyme']} ({m['strength']})", cites.record(r, m["sources"])))
+        if pk.get("prodrug"):
+            p = pk["prodrug"]
+            items.append(text(f"Prodrug: activated by {p['enzyme']} to {p['active_metabolite']}", cites.record(r, p["sources"])))
+        return [bullet_list(items, f"{r['name']} pharmacokinetics")] if items else []
+
+    def _how_they_interact(self, ids: list[str], result: Any, cites: Citations, pro: bool) -> dict[str, Any]:
+        blocks: list[dict[str, Any]] = []
+        findings = list(result.interactions) + list(result.cumulative)
+        for f in findings:
+            blocks.append(finding_block(f, cites, pro))
+        if len(ids) > 1 and not findings:
+            blocks.append(paragraph(
+                "The rxcombo engine found no interaction between these medicines in its knowledge base. "
+                "That does not prove the combination is safe; the knowledge base may be incomplete."
+            ))
+        if len(ids) == 1:
+            blocks.append(paragraph("This page is about one medicine; see the table below for how it interacts with others."))
+        return {"id": "how-they-interact", "title": "How they interact", "blocks": blocks}
+
+    def _precautions(self, records: list[dict[str, Any]], cites: Citations) -> dict[str, Any]:
+        blocks = []
+        for r in records:
+            items = []
+            for w in r.get("boxed_warnings", []):
+                items.append(text(f"Boxed warning: {w['text']}", cites.record(r, w["sources"])))
+            for c in r.get("contraindications", []):
+                items.append(text(f"Do not use: {c['text']}", cites.record(r, c["sources"])))
+            for key, label in (("pregnancy", "Pregnancy"), ("lactation", "Breastfeeding"), ("dependence", "Dependence"),
+                               ("withdrawal", "Stopping"), ("driving", "Driving"), ("alcohol", "Alcohol")):
+                if r.get(key):
+                    items.append(text(f"{label}: {r[key]['text']}", cites.record(r, r[key]["sources"])))
+                elif key in ("pregnancy", "lactation", "driving"):
+                    items.append(text(f"{label}: {NOT_KNOWN}"))
+            for b in r.get("beers", []):
+                items.append(text(f"Older adults (AGS Beers Criteria): {b['text']}", cites.record(r, b["sources"])))
+            dosing = r.get("dosing", {})
+            for key, label in (("paediatric", "Children"), ("hepatic", "Liver disease"), ("renal", "Kidney disease")):
+                if dosing.get(key):
+                    items.append(text(f"{label}: {dosing[key]['text']}", cites.record(r, dosing[key]["sources"])))
+            blocks.append(bullet_list(items or [text(NOT_KNOWN)], f"{r['name']}"))
+        return {"id": "precautions", "title": "Precautions", "blocks": blocks}
+
+    def class_rows(self, mid: str) -> list[dict[str, Any]]:
+        """For one medicine: the worst engine finding against each class of the knowledge base."""
+        if mid in self._class_rows:
+            return self._class_rows[mid]
+        rows = []
+        classes = self.catalog.classes
+        for cid, members in sorted(self._members.items()):
+            worst: list[tuple[Finding, str]] = []
+            for other in members:
+                if other == mid:
+                    continue
+                for f in self.engine.pair(mid, other):
+                    worst.append((f, other))
+            if not worst:
+                continue
+            best_rank = min(SEVERITY_RANK[f.severity] for f, _ in worst)
+            top = [(f, o) for f, o in worst if SEVERITY_RANK[f.severity] == best_rank]
+            titles = list(dict.fromkeys(f.title for f, _ in top))[:3]
+            examples = list(dict.fromkeys(self.catalog.medicine_names[o] for _, o in top))[:4]
+            rows.append({
+                "class": cid,
+                "class_name": classes.get(cid, {}).get("name", cid),
+                "severity": top[0][0].severity,
+                "what": titles,
+                "examples": examples,
+                "sources": top[0][0].sources,
+            })
+        rows.sort(key=lambda row: (SEVERITY_RANK[row["severity"]], row["class_name"]))
+        self._class_rows[mid] = rows
+        return rows
+
+    def _other_medicines(self, ids: list[str], cites: Citations) -> dict[str, Any]:
+        merged: dict[str, dict[str, Any]] = {}
+        for mid in ids:
+            name = self.catalog.medicine_names[mid]
+            for row in self.class_rows(mid):
+                if any(e == self.catalog.medicine_names.get(i) for i in ids for e in row["examples"]) and len(row["examples"]) == 1:
+                    continue  # the only example is another component: covered above
+                slot = merged.setdefault(row["class"], {**row, "what": [], "sources": ()})
+                if SEVERITY_RANK[row["severity"]] < SEVERITY_RANK[slot["severity"]]:
+                    slot["severity"] = row["severity"]
+                prefix = f"With {name}: " if len(ids) > 1 else ""
+                slot["what"].append(prefix + "; ".join(row["what"]))
+                slot["sources"] = slot["sources"] + row["sources"]
+        rows = sorted(merged.values(), key=lambda row: (SEVERITY_RANK[row["severity"]], row["class_name"]))
+        table_rows = [
+            [text(f"{row['class_name']} (e.g. {', '.join(row['examples'])})"),
+             text(" ".join(w if w.endswith(".") else w + "." for w in row["what"]), cites.refs(row["sources"])),
+             text(row["severity"])]
+            for row in rows
+        ]
+        blocks = []
+        if table_rows:
+            blocks.append(table(["Medicine or class", "What happens", "Severity"], table_rows,
+                                "Derived by the rxcombo engine against every class in the knowledge base"))
+        else:
+            blocks.append(paragraph("The engine found no interactions with other medicines in the knowledge base."))
+        blocks.append(paragraph("Only medicines in the rxcombo knowledge base are covered; tell your pharmacist about everything you take, "
+                                "including over-the-counter and herbal products."))
+        return {"id": "other-medicines", "title": "Interactions with other medicines", "blocks": blocks}
+
+    def _evidence(self, records: list[dict[str, Any]], ids: list[str], cites: Citations) -> dict[str, Any]:
+        blocks = []
+        for r in records:
+            for e in r.get("evidence", []):
+                if len(ids) == 1 or set(e.get("with", [])) & set(ids):
+                    blocks.append(paragraph(f"{e['design']}: {e['finding']}", cites.record(r, e["sources"])))
+        if not blocks:
+            blocks.append(paragraph("The knowledge base holds no structured evidence entry for this combination."))
+        return {"id": "evidence", "title": "Evidence", "blocks": blocks}
+
+    def _faqs(self, records: list[dict[str, Any]], ids: list[str], cites: Citations) -> dict[str, Any]:
+        questions = [
+            ("Can I stop taking it suddenly?", "withdrawal"),
+            ("What if I miss a dose?", "missed_dose"),
+            ("Can I drink alcohol?", "alcohol"),
+            ("Can I drive?", "driving"),
+            ("Can I take it during pregnancy?", "pregnancy"),
+            ("How should I store it?", "storage"),
+        ]
+        blocks = []
+        for question, key in questions:
+            answers = []
+            for r in records:
+                if r.get(key):
+                    answers.append(text(f"{r['name']}: {r[key]['text']}", cites.record(r, r[key]["sources"])))
+            if key == "alcohol" and "alcohol" in self.catalog.medicine_names and "alcohol" not in ids:
+                for mid in ids:
+                    for f in self.engine.pair(mid, "alcohol")[:1]:
+                        answers.append(text(f"{self.catalog.medicine_names[mid]} with alcohol: {f.summary}", cites.refs(f.sources)))
+            if not answers:
+                answers.append(text("The knowledge base has no sourced answer to this question. Ask your pharmacist."))
+            blocks.append(bullet_list(answers, question))
+        return {"id": "faqs", "title": "Frequently asked questions", "blocks": blocks}
+
+
+def finding_block(f: Finding, cites: Citations, pro: bool) -> dict[str, Any]:
+    return {
+        "type": "finding",
+        "severity": f.severity,
+        "title": f.title,
+        "drugs": list(f.names),
+        "summary": f.summary,
+        "mechanism": f.mechanism if pro else None,
+        "effect": f.effect,
+        "management": f.management,
+        "monitor": f.monitor if pro else None,
+        "documentation": f.documentation if pro else None,
+        "rule": f.rule,
+        "basis": list(f.basis) if pro else [],
+        "cites": cites.refs(f.sources),
+    }
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,310 @@
+"""Build the static site: monograph pages, search, A-Z index and an offline checker.
+
+One linear pipeline (``build_site``): choose pages, render each one straight from the
+structured monograph (no Markdown round trip), write the name index and the checker's
+data file, then swap the finished folder into place. The build writes to a temporary
+folder beside the target, so an interrupted or failed build leaves the old site intact.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from itertools import combinations
+from pathlib import Path
+from typing import Any
+
+from .coverage import Composition, classify_ingredient
+from .engine import Engine
+from .findings import SEVERITIES
+from .monograph import MonographBuilder, slugify
+from .names import normalize
+from .render import environment, render_html, render_markdown
+from .rules import CUMULATIVE_THRESHOLDS
+
+NAV = [("/index.html", "Search"), ("/checker.html", "Interaction checker"), ("/az.html", "A-Z")]
+
+
+@dataclass(frozen=True)
+class Page:
+    ids: tuple[str, ...]
+    title: str
+    path: str  # relative, without extension
+
+    @property
+    def letter(self) -> str:
+        first = self.path.rsplit("/", 1)[-1][:1]
+        return first if first.isalnum() else "#"
+
+
+@dataclass
+class SiteReport:
+    out: Path
+    pages: int = 0
+    seconds: float = 0.0
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+def composition_path(title: str) -> str:
+    slug = slugify(title)
+    return f"composition/{slug[0]}/{slug}"
+
+
+def plan_pages(engine: Engine, catalogue: Iterable[Composition] | None) -> tuple[list[Page], list[str]]:
+    """Medicine pages, catalogue compositions that resolve completely, and every pair of
+    nervous-system medicines in the knowledge base; duplicates (same ingredients) once."""
+    catalog = engine.catalog
+    pages: dict[tuple[str, ...], Page] = {}
+    skipped: list[str] = []
+    for mid, name in catalog.medicine_names.items():
+        pages[(mid,)] = Page((mid,), name, f"medicine/{mid}")
+    for comp in catalogue or ():
+        ids = []
+        for ingredient in comp.ingredients:
+            status, mid = classify_ingredient(engine, ingredient)
+            if status != "resolved" or mid is None:
+                ids = []
+                break
+            ids.append(mid)
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            skipped.append(comp.title)
+            continue
+        key = tuple(sorted(ids))
+        if key not in pages:
+            title = " + ".join(catalog.medicine_names[i] for i in ids)
+            pages[key] = Page(tuple(ids), title, composition_path(title))
+    ns_classes = catalog.nervous_system_classes
+    psychiatric = sorted(m for m in catalog.medicine_names if any(c in ns_classes for c in catalog.profile(m).classes))
+    for a, b in combinations(psychiatric, 2):
+        key = (a, b)
+        if key not in pages:
+            title = f"{catalog.medicine_names[a]} + {catalog.medicine_names[b]}"
+            pages[key] = Page(key, title, composition_path(title))
+    used: set[str] = set()
+    unique: list[Page] = []
+    for page in pages.values():  # slugs are unique even if two titles slugify alike
+        path, n = page.path, 2
+        while path in used:
+            path, n = f"{page.path}-{n}", n + 1
+        used.add(path)
+        unique.append(Page(page.ids, page.title, path))
+    return unique, skipped
+
+
+def checker_data(engine: Engine) -> dict[str, Any]:
+    """The offline checker's data: every pair's findings as rule references and the
+    per-medicine facts the whole-list rules count, so the page needs no server."""
+    catalog = engine.catalog
+    ids = sorted(catalog.medicine_names)
+    index = {mid: i for i, mid in enumerate(ids)}
+    rules = sorted(catalog.rules)
+    texts: list[dict[str, str]] = [
+        {k: catalog.rules[r][k] for k in ("title", "summary", "management", "type")} for r in rules
+    ]
+    text_index = {r: i for i, r in enumerate(rules)}
+    params: list[dict[str, str]] = [{}]
+    param_index: dict[str, int] = {"{}": 0}
+    pairs: dict[str, list[list[int]]] = {}
+    for a, b in combinations(ids, 2):
+        entries = []
+        for f in engine.pair(a, b):
+            if f.rule.startswith("pair:"):
+                text_index.setdefault(f.rule, len(texts))
+                if text_index[f.rule] == len(texts):
+                    texts.append({"title": f.title, "summary": f.summary, "management": f.management, "type": f.type})
+                p = 0
+            else:
+                key = json.dumps(_params(f), sort_keys=True)
+                if key not in param_index:
+                    param_index[key] = len(params)
+                    params.append(_params(f))
+                p = param_index[key]
+            entries.append([text_index[f.rule], SEVERITIES.index(f.severity), index[f.drugs[0]], index[f.drugs[1]], p])
+        if entries:
+            pairs[f"{index[a]},{index[b]}"] = entries
+    cns_classes = catalog.cns_active_classes
+    drugs = []
+    for mid in ids:
+        prof = catalog.profile(mid)
+        acb = prof.risks.get("anticholinergic")
+        qt = prof.risks.get("qt")
+        drugs.append({
+            "id": mid, "name": catalog.medicine_names[mid], "page": f"medicine/{mid}.html",
+            "cns": int(any(c in cns_classes for c in prof.classes)),
+            "acb": int(acb.value) if acb else 0,
+            "qt": int(bool(qt and qt.value in ("known", "possible"))),
+            "sero": int(prof.level("serotonergic") >= 2),
+        })
+    names = {key: index[mid] for key, (mid, _name, _kind) in catalog.names.items()}
+    cumulative = {r: {k: catalog.rules[r][k] for k in ("title", "summary", "management")} for r in rules if r.startswith("cumulative-")}
+    return {"version": 1, "severities": list(SEVERITIES), "drugs": drugs, "names": names, "texts": texts,
+            "params": params, "pairs": pairs, "cumulative": cumulative, "thresholds": CUMULATIVE_THRESHOLDS}
+
+
+def _params(f: Any) -> dict[str, str]:
+    """The template parameters of a rule finding other than the two names (enzyme, class...)."""
+    out = {}
+    for key in ("enzyme", "strength", "metabolite", "class"):
+        marker = f"{{{key}}}"
+        if marker in _TEMPLATE_CACHE.get(f.rule, ""):
+            out[key] = _extract(f, key)
+    return out
+
+
+_TEMPLATE_CACHE: dict[str, str] = {}
+
+
+def _extract(f: Any, key: str) -> str:
+    for basis in f.basis:  # e.g. "paroxetine: inhibits CYP2D6 (strong)" / "x: class=ssri"
+        if key == "enzyme" and (" inhibits " in basis or " induces " in basis or "prodrug activated by" in basis):
+            return basis.split(" by ")[-1].split(" to ")[0] if "prodrug" in basis else basis.split()[2]
+        if key == "strength" and ("inhibits" in basis or "induces" in basis):
+            return basis.rsplit("(", 1)[-1].rstrip(")")
+        if key == "metabolite" and "prodrug activated by" in basis:
+            return basis.split(" to ", 1)[-1]
+    if key == "class":
+        return f.mechanism.split(" are both ", 1)[-1].split(";", 1)[0] if " are both " in f.mechanism else ""
+    return ""
+
+
+def search_index(engine: Engine, pages: list[Page]) -> list[list[str]]:
+    """[label, url, kind] for every medicine name (generic, brand, salt) and every combination page."""
+    out = []
+    for _key, (mid, name, kind) in sorted(engine.catalog.names.items()):
+        out.append([name, f"medicine/{mid}.html", kind.split(":")[0] if kind != "generic" else "generic"])
+    for page in pages:
+        if len(page.ids) > 1:
+            out.append([page.title, f"{page.path}.html", "combination"])
+    return out
+
+
+def build_site(
+    engine: Engine,
+    out: Path,
+    catalogue: Iterable[Composition] | None = None,
+    jekyll: bool = False,
+    audience: str = "patient",
+    limit: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+) -> SiteReport:
+    """Build the site into ``out``; ``workers`` processes render pages (default: one per core)."""
+    started = time.perf_counter()
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    for rule, text in engine.catalog.rules.items():
+        _TEMPLATE_CACHE[rule] = text["mechanism"] + text["summary"] + text["management"]
+    pages, skipped = plan_pages(engine, catalogue)
+    if limit is not None:
+        pages = pages[:limit]
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    report = SiteReport(out, skipped=skipped)
+    try:
+        builder = MonographBuilder(engine)
+        for mid in engine.catalog.medicine_names:  # compute every interaction once, before any fork
+            builder.class_rows(mid)
+        global _STATE
+        _STATE = (builder, tmp, jekyll, audience)
+        chunks = [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
+        workers = max(1, min(workers or os.cpu_count() or 1, len(chunks)))
+        written = 0
+        if workers == 1:
+            results: Iterable[int] = map(_write_pages, chunks)
+            for count in results:
+                written += count
+                if progress:
+                    progress(written, len(pages))
+        else:
+            import multiprocessing
+
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for count in pool.imap_unordered(_write_pages, chunks):
+                    written += count
+                    if progress:
+                        progress(written, len(pages))
+        _STATE = None
+        if not jekyll:
+            written += _write_shell(engine, tmp, pages)
+        report.pages = written
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+CHUNK = 100
+_STATE: tuple[MonographBuilder, Path, bool, str] | None = None
+
+
+def _write_pages(pages: list[Page]) -> int:
+    """Render and write a chunk of pages (in a worker process after fork, or in-process)."""
+    assert _STATE is not None
+    builder, tmp, jekyll, audience = _STATE
+    for page in pages:
+        monograph = builder.build(list(page.ids), audience=audience, title=page.title)  # type: ignore[arg-type]
+        if jekyll:
+            path = tmp / f"composition/{page.letter}/{page.path.rsplit('/', 1)[-1]}.md"
+            content = render_markdown(monograph)
+        else:
+            path = tmp / f"{page.path}.html"
+            depth = page.path.count("/")
+            content = render_html(monograph, base_url="/".join([".."] * depth) or ".", nav=NAV)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+    return len(pages)
+
+
+def _write_shell(engine: Engine, root: Path, pages: list[Page]) -> int:
+    """Home, A-Z, checker, data files and static assets; returns the number of HTML pages."""
+    static = root / "static"
+    static.mkdir(parents=True, exist_ok=True)
+    for name in ("rxcombo.css", "search.js", "checker.js"):
+        (static / name).write_bytes(resources.files("rxcombo").joinpath("static", name).read_bytes())
+    (root / "search-index.json").write_text(json.dumps(search_index(engine, pages), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    (root / "checker-data.json").write_text(json.dumps(checker_data(engine), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    env = environment()
+    by_letter: dict[str, list[Page]] = {}
+    for page in sorted(pages, key=lambda p: p.title.casefold()):
+        by_letter.setdefault(page.title[:1].upper() if page.title[:1].isalpha() else "#", []).append(page)
+    shell = {
+        "index.html": env.get_template("home.html").render(base=".", nav=NAV, count=len(pages)),
+        "az.html": env.get_template("az.html").render(base=".", nav=NAV, letters=sorted(by_letter.items())),
+        "checker.html": env.get_template("checker.html").render(base=".", nav=NAV),
+    }
+    for name, content in shell.items():
+        (root / name).write_text(content, encoding="utf-8")
+    return len(shell)
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Put the finished build in place; the old site is removed only after the new one is there."""
+    os.chmod(tmp, 0o755)
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(out)
+
+
+def print_progress(done: int, total: int) -> None:
+    print(f"\r  {done}/{total} pages", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def normalized(name: str) -> str:
+    return normalize(name)
