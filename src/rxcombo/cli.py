@@ -144,9 +144,11 @@ def site() -> None:
 @click.option("--limit", type=int, default=None, help="Build at most this many monograph pages (for previews).")
 @click.option("--workers", type=int, default=None, help="Processes that render pages (default: one per core).")
 @click.option("--pagefind", is_flag=True, help="Also build a full-text index with Pagefind (needs npx; slow).")
+@click.option("--pairs/--no-pairs", default=True, show_default=True,
+              help="Add a page for every pair of nervous-system medicines in the knowledge base.")
 @click.pass_context
 def site_build(ctx: click.Context, outdir: Path, catalogue: Path | None, no_catalog: bool, jekyll: bool,
-               audience: str, limit: int | None, workers: int | None, pagefind: bool) -> None:
+               audience: str, limit: int | None, workers: int | None, pagefind: bool, pairs: bool) -> None:
     """Build the site into OUTDIR (atomic: the old site stays until the new one is complete)."""
     from .coverage import read_catalogue
     from .site import build_site, print_progress
@@ -163,7 +165,7 @@ def site_build(ctx: click.Context, outdir: Path, catalogue: Path | None, no_cata
                 _fail(exc)
     engine = _engine(ctx)
     report = build_site(engine, outdir, compositions, jekyll=jekyll, audience=audience, limit=limit,
-                        progress=print_progress, workers=workers)
+                        progress=print_progress, workers=workers, pairs=pairs)
     click.echo(f"Wrote {report.pages} pages to {report.out} in {report.seconds:.1f} s "
                f"({report.pages_per_second:.0f} pages/s); {len(report.skipped)} catalogue compositions skipped "
                "because an ingredient is not recognised (see rxcombo kb coverage).")

@@ -72,8 +72,8 @@ def render_json(monograph: Monograph) -> str:
 
 def render_markdown(monograph: Monograph) -> str:
     """Markdown with the seed site's front matter (layout: minimal-medicine)."""
-    title = monograph.title.replace('"', "'")
-    out = ["---", "layout: minimal-medicine", f'title: "{title}"', f"audience: {monograph.audience}", "---", "",
+    title = json.dumps(html.escape(monograph.title, quote=False), ensure_ascii=False)  # a JSON string is valid YAML
+    out = ["---", "layout: minimal-medicine", f"title: {title}", f"audience: {monograph.audience}", "---", "",
            f"# {md_escape(monograph.title)}", ""]
     for section in monograph.sections:
         out.append(f"## {section['title']}")

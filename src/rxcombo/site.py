@@ -61,7 +61,7 @@ def composition_path(title: str) -> str:
     return f"composition/{slug[0]}/{slug}"
 
 
-def plan_pages(engine: Engine, catalogue: Iterable[Composition] | None) -> tuple[list[Page], list[str]]:
+def plan_pages(engine: Engine, catalogue: Iterable[Composition] | None, pairs: bool = True) -> tuple[list[Page], list[str]]:
     """Medicine pages, catalogue compositions that resolve completely, and every pair of
     nervous-system medicines in the knowledge base; duplicates (same ingredients) once."""
     catalog = engine.catalog
@@ -87,7 +87,7 @@ def plan_pages(engine: Engine, catalogue: Iterable[Composition] | None) -> tuple
             pages[key] = Page(tuple(ids), title, composition_path(title))
     ns_classes = catalog.nervous_system_classes
     psychiatric = sorted(m for m in catalog.medicine_names if any(c in ns_classes for c in catalog.profile(m).classes))
-    for a, b in combinations(psychiatric, 2):
+    for a, b in combinations(psychiatric if pairs else [], 2):
         key = (a, b)
         if key not in pages:
             title = f"{catalog.medicine_names[a]} + {catalog.medicine_names[b]}"
@@ -199,6 +199,7 @@ def build_site(
     limit: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     workers: int | None = None,
+    pairs: bool = True,
 ) -> SiteReport:
     """Build the site into ``out``; ``workers`` processes render pages (default: one per core)."""
     started = time.perf_counter()
@@ -206,7 +207,7 @@ def build_site(
     out.parent.mkdir(parents=True, exist_ok=True)
     for rule, text in engine.catalog.rules.items():
         _TEMPLATE_CACHE[rule] = text["mechanism"] + text["summary"] + text["management"]
-    pages, skipped = plan_pages(engine, catalogue)
+    pages, skipped = plan_pages(engine, catalogue, pairs)
     if limit is not None:
         pages = pages[:limit]
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
