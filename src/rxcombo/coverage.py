@@ -124,7 +124,7 @@ def classify_ingredient(engine: Engine, name: str) -> tuple[str, str | None]:
     An ingredient is one medicine: several parts ("Paracetamol/Acetaminophen") must all name
     the same one; parts naming different medicines make the string ambiguous."""
     try:
-        resolved, unresolved = engine.resolver.resolve_one(name)
+        resolved, unresolved = engine.resolver.resolve_one(name, suggestions=False)
     except RxcomboError:
         return "unresolved", None
     ids = {r.id for r in resolved}

@@ -58,3 +58,13 @@ def block_html(b: dict[str, Any]) -> str:
         out.append(f"<dt>Produced by</dt><dd><code>{escape(b['rule'], quote=False)}</code>{basis}</dd></dl></div>")
         return "".join(out)
     raise ValueError(f"unknown block type {kind!r}")
+
+
+def references_html(references: list[dict[str, Any]]) -> str:
+    from .render import reference_text
+
+    items = []
+    for r in references:
+        link = f' <a href="{escape(r["url"])}" rel="noopener">link</a>' if r.get("url") else ""
+        items.append(f'<li id="ref-{r["number"]}">{escape(reference_text(r), quote=False)}{link}</li>')
+    return '<ol class="refs">' + "".join(items) + "</ol>"

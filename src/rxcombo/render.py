@@ -10,7 +10,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from .htmlblocks import block_html
+from .htmlblocks import block_html, references_html
 from .monograph import Monograph
 
 SEVERITY_LABEL = {"contraindicated": "Contraindicated", "major": "Major", "moderate": "Moderate", "minor": "Minor"}
@@ -24,6 +24,7 @@ def environment() -> Environment:
     env.filters["cites"] = html_cites
     env.globals["severity_label"] = SEVERITY_LABEL
     env.globals["block_html"] = block_html
+    env.globals["references_html"] = references_html
     return env
 
 

@@ -64,6 +64,7 @@ class Resolver:
         self._ambiguous = ambiguous or {}
         self._choices: list[str] | None = None
         self._cache: dict[str, tuple[tuple[Resolved, ...], tuple[Unresolved, ...]]] = {}
+        self._plain_cache: dict[str, tuple[tuple[Resolved, ...], tuple[Unresolved, ...]]] = {}
 
     def _keys(self, text: str) -> list[str]:
         """Lookup keys for a name, most literal first: as written, without brackets, without salt/form words."""
@@ -109,18 +110,21 @@ class Resolver:
                 break
         return tuple(out)
 
-    def resolve_one(self, raw: str) -> tuple[tuple[Resolved, ...], tuple[Unresolved, ...]]:
-        """Resolve one input; raises InputError for empty, overlong or control-character input."""
-        cached = self._cache.get(raw)
+    def resolve_one(self, raw: str, suggestions: bool = True) -> tuple[tuple[Resolved, ...], tuple[Unresolved, ...]]:
+        """Resolve one input; raises InputError for empty, overlong or control-character input.
+        ``suggestions=False`` skips fuzzy matching (bulk classification of catalogues)."""
+        cache = self._cache if suggestions else self._plain_cache
+        cached = cache.get(raw)
         if cached is not None:
             return cached
         text = check_input(raw)
-        result = self._resolve_text(text)
-        if len(self._cache) < 50_000:
-            self._cache[raw] = result
+        result = self._resolve_text(text, suggestions)
+        if len(cache) < 50_000:
+            cache[raw] = result
         return result
 
-    def _resolve_text(self, text: str) -> tuple[tuple[Resolved, ...], tuple[Unresolved, ...]]:
+    def _resolve_text(self, text: str, suggestions: bool = True) -> tuple[tuple[Resolved, ...], tuple[Unresolved, ...]]:
+        suggest = self.suggest if suggestions else (lambda _text: ())
         hit = self._exact(text)
         if hit is not None:
             mid, kind = hit

@@ -248,6 +248,7 @@ def build_site(
 
 
 CHUNK = 100
+_MADE: set[Path] = set()
 _STATE: tuple[MonographBuilder, Path, bool, str] | None = None
 
 
@@ -264,7 +265,9 @@ def _write_pages(pages: list[Page]) -> int:
             path = tmp / f"{page.path}.html"
             depth = page.path.count("/")
             content = render_html(monograph, base_url="/".join([".."] * depth) or ".", nav=NAV)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.parent not in _MADE:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _MADE.add(path.parent)
         path.write_text(content, encoding="utf-8")
     return len(pages)
 
