@@ -17,7 +17,7 @@ SALT_WORDS = (
     "carbonate", "potassium", "sodium", "calcium", "magnesium", "dipotassium", "bromide",
     "monohydrate", "dihydrate", "trihydrate", "hemihydrate", "anhydrous", "decanoate",
     "enanthate", "palmitate", "pamoate", "lauroxil", "embonate", "napadisilate",
-    "hydrogen", "usp", "bp", "ip",
+    "hydrogen", "usp", "bp", "ip", "polistirex", "micronized", "micronised", "liposome", "liposomal",
 )
 FORM_WORDS = (
     "tablets", "tablet", "tab", "tabs", "capsules", "capsule", "cap", "caps", "oral",
