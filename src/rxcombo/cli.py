@@ -129,6 +129,34 @@ def monograph(ctx: click.Context, names: tuple[str, ...], fmt: str, audience: st
     click.echo(f"{page.title}: {len(page.references)} references; readability grade {grade} ({audience})", err=True)
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0 picks a free one).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16), help="Uvicorn worker processes.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+    """Run the web app, JSON API and CDS Hooks service (the main job)."""
+    import logging
+    import socket
+
+    import uvicorn
+
+    from .web import create_app
+
+    engine = _engine(ctx)  # builds the database first, so errors show before the server starts
+    if port == 0:
+        with socket.socket() as s:
+            s.bind((host, 0))
+            port = s.getsockname()[1]
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    click.echo(f"rxcombo is running at http://{shown}:{port}/  (API docs: http://{shown}:{port}/docs; Ctrl+C stops it)")
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if workers > 1:
+        uvicorn.run("rxcombo.web.factory:app", host=host, port=port, workers=workers, log_level="warning")
+    else:
+        uvicorn.run(create_app(engine), host=host, port=port, log_level="warning")
+
+
 @main.group()
 def site() -> None:
     """Build the static site."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .consistency import all_names, class_ancestry
+from .database import code_fingerprint
 from .errors import DatabaseError
 from .loader import KnowledgeBase, yaml_files
 from .models import SCHEMA_VERSION, Medicine, PairEntry
@@ -182,6 +183,7 @@ def _record_json(kb: KnowledgeBase, med: Medicine) -> dict[str, Any]:
 def _fill(conn: sqlite3.Connection, kb: KnowledgeBase) -> None:
     meta = {
         "schema_version": str(SCHEMA_VERSION),
+        "code_fingerprint": code_fingerprint(),
         "kb_digest": kb_digest(kb.root),
         "medicine_count": str(len(kb.medicines)),
         "duplication_classes": _dump(sorted(c for c, v in kb.classes.items() if v.duplication)),

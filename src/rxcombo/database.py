@@ -51,6 +51,18 @@ def _newest_yaml(kb_dir: Path) -> float:
     return newest
 
 
+def code_fingerprint() -> str:
+    """Identifies the code that shapes a database (schema, name keys, profiles): a database built
+    by other code is rebuilt even when the YAML has not changed."""
+    import hashlib
+
+    digest = hashlib.sha256(str(SCHEMA_VERSION).encode())
+    here = Path(__file__).parent
+    for name in ("names.py", "compile.py", "profile.py", "models.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def is_fresh(db_path: Path, kb_dir: Path) -> bool:
     try:
         built = db_path.stat().st_mtime
@@ -60,8 +72,8 @@ def is_fresh(db_path: Path, kb_dir: Path) -> bool:
         return False
     try:
         with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return row is not None and row[0] == str(SCHEMA_VERSION)
+            row = conn.execute("SELECT value FROM meta WHERE key = 'code_fingerprint'").fetchone()
+        return row is not None and row[0] == code_fingerprint()
     except sqlite3.Error:
         return False
 

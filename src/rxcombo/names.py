@@ -27,7 +27,8 @@ FORM_WORDS = (
 _SALT_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in SALT_WORDS) + r")\b")
 _FORM_RE = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in FORM_WORDS) + r")\b")
 _PAREN_RE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
-_DOSE_RE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|ml|iu|%)\b")
+_DOSE_RE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mcg|µg|g|ml|iu|%)?(?=\s|$|/)")
+_STRAY_DOT_RE = re.compile(r"(?<!\d)\.|\.(?!\d)")
 _SPLIT_RE = re.compile(r"\s*(?:\+|/|;|,|&|\band\b|\bwith\b)\s*", re.IGNORECASE)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -38,7 +39,7 @@ def normalize(name: str) -> str:
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = text.replace("’", "'").replace("'s", "s")
     text = re.sub(r"[^a-z0-9%µ.+/ -]+", " ", text)
-    text = text.replace("-", " ").replace(".", " ")
+    text = _STRAY_DOT_RE.sub(" ", text.replace("-", " "))  # keep decimal points: "0.5 mg"
     return " ".join(text.split())
 
 

@@ -1,0 +1,25 @@
+// Small enhancement of the server-rendered checker: suggestions while typing, and adding a
+// name to the list before the form is submitted. Without JavaScript the form still works.
+(function () {
+  "use strict";
+  var form = document.getElementById("builder"), add = document.getElementById("add");
+  var hidden = document.getElementById("drugs"), list = document.getElementById("suggestions");
+  if (!form || !add) { return; }
+  var timer = null;
+  add.addEventListener("input", function () {
+    clearTimeout(timer);
+    var q = add.value.trim();
+    if (q.length < 2) { return; }
+    timer = setTimeout(function () {
+      fetch("/api/v1/drugs?limit=10&q=" + encodeURIComponent(q)).then(function (r) { return r.ok ? r.json() : []; }).then(function (hits) {
+        while (list.firstChild) { list.removeChild(list.firstChild); }
+        hits.forEach(function (h) { var o = document.createElement("option"); o.value = h.match; o.label = h.match === h.name ? h.name : h.match + " (" + h.name + ")"; list.appendChild(o); });
+      }).catch(function () {});
+    }, 120);
+  });
+  form.addEventListener("submit", function () {
+    var v = add.value.trim();
+    if (v) { hidden.value = hidden.value ? hidden.value + "," + v : v; }
+    add.removeAttribute("name");
+  });
+})();

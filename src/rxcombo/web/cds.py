@@ -1,0 +1,240 @@
+"""CDS Hooks 2.0 services (order-select, order-sign) and FHIR DetectedIssue output.
+
+The EHR sends FHIR R4 draft orders (a Bundle of MedicationRequest) and, through prefetch,
+the patient's active MedicationRequests. Medicines are identified by RxNorm code, else by
+text. One card per finding that involves a draft order; medicines that could not be
+identified get an info card saying they were not checked. FHIR is validated with
+fhir.resources (R4B models, wire-compatible with R4 for these resources).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from functools import lru_cache
+from typing import Any
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..engine import CheckResult, Engine
+from ..findings import Finding
+from .problems import problem
+
+log = logging.getLogger("rxcombo.cds")
+router = APIRouter(tags=["cds-hooks"])
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+PREFETCH = {"medications": "MedicationRequest?patient={{context.patientId}}&status=active"}
+SERVICES = {
+    "rxcombo-order-select": ("order-select", "rxcombo interaction check (order-select)"),
+    "rxcombo-order-sign": ("order-sign", "rxcombo interaction check (order-sign)"),
+}
+INDICATOR = {"contraindicated": "critical", "major": "critical", "moderate": "warning", "minor": "info"}
+FHIR_SEVERITY = {"contraindicated": "high", "major": "high", "moderate": "moderate", "minor": "low"}
+OVERRIDE_REASONS = [
+    {"code": "benefit-outweighs-risk", "system": "https://rxcombo.invalid/override-reason", "display": "Benefit outweighs the risk for this patient"},
+    {"code": "already-monitored", "system": "https://rxcombo.invalid/override-reason", "display": "Already monitored or managed"},
+    {"code": "patient-informed", "system": "https://rxcombo.invalid/override-reason", "display": "Discussed with the patient"},
+]
+
+
+class HookRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    hook: str
+    hookInstance: str = Field(min_length=1, max_length=200)
+    context: dict[str, Any]
+    prefetch: dict[str, Any] | None = None
+    fhirServer: str | None = None
+
+
+@router.get("/cds-services")
+def discovery() -> dict[str, Any]:
+    """CDS Hooks discovery: the services this server offers."""
+    return {"services": [
+        {"hook": hook, "id": sid, "title": title, "prefetch": PREFETCH,
+         "description": "Checks draft medication orders against the patient's active medications with the rxcombo engine; every card names its rule and sources."}
+        for sid, (hook, title) in SERVICES.items()
+    ]}
+
+
+@lru_cache(maxsize=4)
+def _rxcui_index(engine: Engine) -> dict[str, str]:
+    """RxCUI -> medicine id, from the records' hand-written codes."""
+    index = {}
+    for mid in engine.catalog.medicine_names:
+        rxcui = engine.catalog.record(mid).get("codes", {}).get("rxcui")
+        if rxcui:
+            index[str(rxcui)] = mid
+    return index
+
+
+def _bundle_orders(data: Any, where: str) -> list[Any]:
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.medicationrequest import MedicationRequest
+
+    if data is None:
+        return []
+    bundle = Bundle.model_validate(data)
+    orders = []
+    for i, entry in enumerate(bundle.entry or []):
+        if entry.resource is None:
+            continue
+        if not isinstance(entry.resource, MedicationRequest):
+            raise ValueError(f"{where}.entry[{i}] is a {type(entry.resource).__name__}, expected MedicationRequest")
+        orders.append(entry.resource)
+    return orders
+
+
+def _identify(order: Any, engine: Engine) -> tuple[str | None, str]:
+    """(medicine id or None, label) for one MedicationRequest."""
+    concept = order.medicationCodeableConcept
+    if concept is None:
+        return None, "a medication given by reference (medicationReference is not supported)"
+    index = _rxcui_index(engine)
+    labels = []
+    for coding in concept.coding or []:
+        if coding.system == RXNORM and coding.code and str(coding.code) in index:
+            return index[str(coding.code)], coding.display or concept.text or str(coding.code)
+        if coding.display:
+            labels.append(coding.display)
+    for label in ([concept.text] if concept.text else []) + labels:
+        try:
+            resolved, unresolved = engine.resolver.resolve_one(label)
+        except Exception:  # an absurd label is reported as not recognised below
+            continue
+        if resolved and not unresolved and len({r.id for r in resolved}) == 1:
+            return resolved[0].id, label
+    codes = ", ".join(f"{c.system or '?'}|{c.code}" for c in concept.coding or [])
+    return None, concept.text or (labels[0] if labels else codes or "an unnamed medication")
+
+
+def _card(f: Finding, drafts: dict[str, str], hook_instance: str) -> dict[str, Any]:
+    names = " + ".join(f.names)
+    summary = f"{f.severity.capitalize()}: {f.title} ({names})"
+    if len(summary) >= 140:
+        summary = summary[:136].rstrip() + "..."
+    detail = "\n\n".join(filter(None, [
+        f.summary,
+        f"**Mechanism:** {f.mechanism}",
+        f"**What to do:** {f.management}",
+        f"**Monitor:** {f.monitor}" if f.monitor else "",
+        f"**Produced by:** `{f.rule}` ({'; '.join(f.basis)})",
+        "**Sources:** " + "; ".join(s.label() for s in f.sources),
+    ]))
+    card: dict[str, Any] = {
+        "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{hook_instance}|{f.rule}|{'|'.join(f.drugs)}")),
+        "summary": summary,
+        "indicator": INDICATOR[f.severity],
+        "detail": detail,
+        "source": {"label": f"rxcombo knowledge base ({f.rule})", "topic": {"code": f.rule, "display": f.title}},
+        "overrideReasons": OVERRIDE_REASONS,
+    }
+    if f.severity in ("contraindicated", "major"):
+        removable = [(drafts[d], d) for d in f.drugs if d in drafts]
+        card["suggestions"] = [
+            {"label": f"Remove the draft order for {dict(zip(f.drugs, f.names))[d]}",
+             "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{card['uuid']}|remove|{d}")),
+             "actions": [{"type": "delete", "description": "Remove this draft order", "resourceId": [f"MedicationRequest/{rid}"]}]}
+            for rid, d in removable
+        ]
+        card["selectionBehavior"] = "at-most-one"
+    return card
+
+
+def _info_card(label: str, hook_instance: str) -> dict[str, Any]:
+    return {
+        "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{hook_instance}|unresolved|{label}")),
+        "summary": f"Not checked: {label}"[:139],
+        "indicator": "info",
+        "detail": f"rxcombo could not identify **{label}**, so its interactions were NOT checked.",
+        "source": {"label": "rxcombo knowledge base"},
+    }
+
+
+def _service(service_id: str, body: HookRequest, request: Request) -> Any:
+    engine: Engine = request.app.state.engine
+    hook, _title = SERVICES[service_id]
+    if body.hook != hook:
+        return problem(400, f"this service answers the {hook} hook, not {body.hook!r}", request.url.path)
+    if body.prefetch is None or "medications" not in body.prefetch:
+        return problem(412, "prefetch 'medications' (the patient's active MedicationRequests) is required; this service does not query the FHIR server", request.url.path)
+    try:
+        drafts = _bundle_orders(body.context.get("draftOrders"), "context.draftOrders")
+        active = _bundle_orders(body.prefetch.get("medications"), "prefetch.medications")
+    except (ValidationError, ValueError) as exc:
+        return problem(400, f"invalid FHIR: {str(exc).splitlines()[0]}", request.url.path)
+    if not drafts:
+        return problem(400, "context.draftOrders must be a Bundle with at least one MedicationRequest", request.url.path)
+    if hook == "order-select":
+        selected = set(body.context.get("selections") or [])
+        if selected:
+            drafts = [o for o in drafts if f"MedicationRequest/{o.id}" in selected] or drafts
+    cards: list[dict[str, Any]] = []
+    draft_ids: dict[str, str] = {}
+    ids: list[str] = []
+    for order in drafts + active:
+        mid, label = _identify(order, engine)
+        if mid is None:
+            cards.append(_info_card(label, body.hookInstance))
+            continue
+        if order in drafts:
+            draft_ids.setdefault(mid, order.id or "")
+        if mid not in ids:
+            ids.append(mid)
+    result = engine.check_ids(ids)
+    for f in list(result.interactions) + list(result.cumulative):
+        if any(d in draft_ids for d in f.drugs):
+            cards.append(_card(f, draft_ids, body.hookInstance))
+    return {"cards": cards}
+
+
+@router.post("/cds-services/rxcombo-order-select")
+def order_select(body: HookRequest, request: Request) -> Any:
+    """CDS Hooks order-select."""
+    return _service("rxcombo-order-select", body, request)
+
+
+@router.post("/cds-services/rxcombo-order-sign")
+def order_sign(body: HookRequest, request: Request) -> Any:
+    """CDS Hooks order-sign."""
+    return _service("rxcombo-order-sign", body, request)
+
+
+class Feedback(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    feedback: list[dict[str, Any]] = Field(max_length=100)
+
+
+@router.post("/cds-services/{service_id}/feedback")
+def feedback(service_id: str, body: Feedback, request: Request) -> Any:
+    """Card feedback from the EHR (accepted and logged)."""
+    if service_id not in SERVICES:
+        return problem(404, f"no CDS service {service_id!r}", request.url.path)
+    for item in body.feedback:
+        log.info("cds feedback %s: card=%s outcome=%s", service_id, item.get("card"), item.get("outcome"))
+    return {}
+
+
+def detected_issue_bundle(result: CheckResult) -> dict[str, Any]:
+    """Findings as a FHIR Bundle of DetectedIssue resources, validated with fhir.resources."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    entries = []
+    for f in list(result.interactions) + list(result.cumulative):
+        issue = {
+            "resourceType": "DetectedIssue",
+            "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{f.rule}|{'|'.join(f.drugs)}")),
+            "status": "final",
+            "severity": FHIR_SEVERITY[f.severity],
+            "code": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "DRG", "display": "Drug Interaction Alert"}],
+                     "text": f.title},
+            "detail": f"{f.summary} What to do: {f.management}",
+            "reference": f"https://rxcombo.invalid/rules/{f.rule}",
+            "implicated": [{"display": name} for name in f.names],
+            "mitigation": [{"action": {"text": f.management}}],
+        }
+        entries.append({"resource": issue})
+    bundle = Bundle.model_validate({"resourceType": "Bundle", "type": "collection", "entry": entries})
+    return bundle.model_dump(mode="json", exclude_none=True)

@@ -1,0 +1,122 @@
+"""Server-rendered pages, each with a JSON twin (same path + ".json")."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from urllib.parse import urlencode
+
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from ..engine import MAX_MEDICINES, Engine
+from ..errors import InputError
+from ..findings import SEVERITIES
+from ..monograph import MonographBuilder
+from ..render import environment, render_html
+from .problems import problem
+
+router = APIRouter(include_in_schema=True, tags=["pages"])
+NAV = [("/", "Check medicines"), ("/api/v1/health", "Service status"), ("/docs", "API")]
+Audience = Literal["patient", "professional"]
+
+
+def engine_of(request: Request) -> Engine:
+    return request.app.state.engine  # type: ignore[no-any-return]
+
+
+def builder_of(request: Request) -> MonographBuilder:
+    state = request.app.state
+    if getattr(state, "builder", None) is None:
+        state.builder = MonographBuilder(engine_of(request))
+    return state.builder  # type: ignore[no-any-return]
+
+
+def split_drugs(drugs: str | None) -> list[str]:
+    return [d.strip() for d in (drugs or "").split(",") if d.strip()]
+
+
+def _check(request: Request, drugs: str | None) -> tuple[list[str], Any, str | None]:
+    names = split_drugs(drugs)
+    if not names:
+        return names, None, None
+    if len(names) > MAX_MEDICINES:
+        return names, None, f"{len(names)} medicines given; at most {MAX_MEDICINES} can be checked at once"
+    try:
+        return names, engine_of(request).check(names), None
+    except InputError as exc:
+        return names, None, str(exc)
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def home(request: Request) -> HTMLResponse:
+    return HTMLResponse(environment().get_template("web_check.html").render(
+        base="", nav=NAV, names=[], result=None, error=None, audience="patient", severities=SEVERITIES, query=""))
+
+
+@router.get("/check", response_class=HTMLResponse, include_in_schema=False)
+def check_page(request: Request, drugs: Annotated[str | None, Query(max_length=10_000)] = None,
+               audience: Audience = "patient", add: Annotated[str | None, Query(max_length=200)] = None) -> Any:
+    """Shareable results page: /check?drugs=paroxetine,clonazepam (``add`` appends one name, then redirects)."""
+    if add is not None:
+        names = split_drugs(drugs) + ([add.strip()] if add.strip() else [])
+        return RedirectResponse(f"/check?{urlencode({'drugs': ','.join(names), 'audience': audience})}", status_code=303)
+    names, result, error = _check(request, drugs)
+    html = environment().get_template("web_check.html").render(
+        base="", nav=NAV, names=names, result=result, error=error, audience=audience, severities=SEVERITIES,
+        query=",".join(names))
+    return HTMLResponse(html, status_code=422 if error else 200)
+
+
+@router.get("/check.json", response_model=None, tags=["pages"])
+def check_json(request: Request, drugs: Annotated[str, Query(min_length=1, max_length=10_000, description="Comma-separated names")]) -> Response:
+    """JSON twin of /check (the same object as POST /api/v1/check)."""
+    names, result, error = _check(request, drugs)
+    if error or result is None:
+        return problem(422, error or "name at least one medicine", request.url.path)
+    return Response(engine_of(request).result_json(result), media_type="application/json")
+
+
+def build_monograph(request: Request, slug: str, audience: Audience) -> Any:
+    """A monograph dict for ids joined by '+', or a 404 problem naming the unknown ids."""
+    engine = engine_of(request)
+    ids = [part for part in slug.split("+") if part]
+    unknown = [i for i in ids if i not in engine.catalog.medicine_names]
+    if not ids or unknown or len(ids) > 10:
+        detail = f"unknown medicine ids: {', '.join(unknown)}" if unknown else "give 1 to 10 medicine ids joined by '+'"
+        return problem(404, detail + " (find ids with /api/v1/drugs?q=)", request.url.path)
+    return builder_of(request).build(ids, audience=audience)
+
+
+def _page(request: Request, slug: str, audience: Audience) -> Any:
+    page = build_monograph(request, slug, audience)
+    if isinstance(page, Response):
+        return page
+    return HTMLResponse(render_html(page, base_url="", nav=NAV))
+
+
+def _page_json(request: Request, slug: str, audience: Audience) -> Any:
+    page = build_monograph(request, slug, audience)
+    return page if isinstance(page, Response) else page.to_dict(readability=True)
+
+
+@router.get("/medicines/{drug_id}.json", response_model=None)
+def medicine_json(request: Request, drug_id: Annotated[str, Path(max_length=80)], audience: Audience = "patient") -> Any:
+    """JSON twin of a medicine page."""
+    return _page_json(request, drug_id, audience)
+
+
+@router.get("/medicines/{drug_id}", response_class=HTMLResponse, include_in_schema=False)
+def medicine_page(request: Request, drug_id: str, audience: Audience = "patient") -> Any:
+    return _page(request, drug_id, audience)
+
+
+@router.get("/monographs/{slug}.json", response_model=None)
+def monograph_json(request: Request, slug: Annotated[str, Path(max_length=400)], audience: Audience = "patient") -> Any:
+    """JSON twin of a combination page (ids joined by '+')."""
+    return _page_json(request, slug, audience)
+
+
+@router.get("/monographs/{slug}", response_class=HTMLResponse, include_in_schema=False)
+def monograph_page(request: Request, slug: str, audience: Audience = "patient") -> Any:
+    return _page(request, slug, audience)
