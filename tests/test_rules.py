@@ -114,3 +114,20 @@ def test_cumulative() -> None:
 
 def test_every_rule_has_words(engine) -> None:  # type: ignore[no-untyped-def]
     assert set(engine.catalog.rules) == rules.RULE_IDS
+
+
+def test_label_interaction_by_id_class_and_enzyme() -> None:
+    lurasidone = drug("lurasidone")
+    lurasidone = DrugProfile("lurasidone", "Lurasidone", (), {}, {}, {}, {}, {}, None, None, (
+        Prop(((), (), ("inhibits", "CYP3A4", "strong"), "contraindicated", "much higher lurasidone levels", "do not combine"), SRC),
+        Prop(((), ("maoi",), ("", "", ""), "major", "x", "y"), SRC),
+        Prop((("thioridazine",), (), ("", "", ""), "minor", "x", "y"), SRC),
+    ))
+    keto = drug("ketoconazole", inhibits={"CYP3A4": "strong"})
+    weak = drug("weakinh", inhibits={"CYP3A4": "moderate"})
+    hits = rules.label_interaction(keto, lurasidone)
+    assert [(h.rule, h.severity, h.drugs[0].id) for h in hits] == [("label-interaction", "contraindicated", "lurasidone")]
+    assert hits[0].params["management"] == "do not combine"
+    assert rules.label_interaction(lurasidone, weak) == []
+    assert severities(rules.label_interaction(lurasidone, drug("phenelzine", ("maoi", "antidepressant")))) == [("label-interaction", "major")]
+    assert severities(rules.label_interaction(drug("thioridazine"), lurasidone)) == [("label-interaction", "minor")]

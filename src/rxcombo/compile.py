@@ -105,6 +105,11 @@ def build_profile(kb: KnowledgeBase, med: Medicine) -> DrugProfile:
     if pk.narrow_therapeutic_index is not None:
         n = pk.narrow_therapeutic_index
         nti = Prop(n.value, refs(n.sources), n.note)
+    labels = []
+    for li in med.label_interactions:
+        condition = ("inhibits", li.inhibitors_of.enzyme, li.inhibitors_of.strength) if li.inhibitors_of else \
+            ("induces", li.inducers_of.enzyme, li.inducers_of.strength) if li.inducers_of else ("", "", "")
+        labels.append(Prop((tuple(li.with_), tuple(li.with_classes), condition, li.severity, li.effect, li.management), refs(li.sources)))
     return DrugProfile(
         id=med.id,
         name=med.name,
@@ -116,6 +121,7 @@ def build_profile(kb: KnowledgeBase, med: Medicine) -> DrugProfile:
         induces=induces,
         prodrug=prodrug,
         narrow_therapeutic_index=nti,
+        label_interactions=tuple(labels),
     )
 
 

@@ -64,6 +64,7 @@ def check_consistency(kb: "KnowledgeBase") -> list[Problem]:
     problems += _check_names(kb)
     problems += _check_class_properties(kb)
     problems += _check_pairs(kb)
+    problems += _check_label_interactions(kb)
     if kb.imported is not None:
         for mid in kb.imported.medicines:
             if mid not in kb.medicines:
@@ -138,6 +139,19 @@ def _check_class_properties(kb: "KnowledgeBase") -> list[Problem]:
                                 f"missing: every medicine of class {ancestor!r} must state {risk}",
                             )
                         )
+    return problems
+
+
+def _check_label_interactions(kb: "KnowledgeBase") -> list[Problem]:
+    problems = []
+    for mid, med in kb.medicines.items():
+        for i, li in enumerate(med.label_interactions):
+            for j, other in enumerate(li.with_):
+                if other not in kb.medicines:
+                    problems.append(Problem(kb.files[mid], f"label_interactions.{i}.with.{j}", f"unknown medicine {other!r}"))
+            for j, cid in enumerate(li.with_classes):
+                if cid not in kb.classes:
+                    problems.append(Problem(kb.files[mid], f"label_interactions.{i}.with_classes.{j}", f"unknown class {cid!r}"))
     return problems
 
 

@@ -18,7 +18,8 @@ from .database import Catalog
 from .findings import Finding, dedupe_sources
 from .profile import DrugProfile, SourceRef
 from .resolver import Resolution, Resolver
-from .rules import PAIR_RULES, Hit, cumulative, duplication
+from .findings import SEVERITY_RANK
+from .rules import PAIR_RULES, Hit, cumulative, duplication, label_interaction
 
 MAX_MEDICINES = 50
 
@@ -152,6 +153,12 @@ class Engine:
             hits += rule(pa, pb)
         hits += duplication(pa, pb, self.catalog.duplication_classes)
         findings = [self._finding(h) for h in hits]
+        # A label statement is shown when it is more severe than what the rules found: it
+        # refines them (their mechanism stays visible), and does not repeat them.
+        worst = min((SEVERITY_RANK[f.severity] for f in findings), default=len(SEVERITY_RANK))
+        for hit in label_interaction(pa, pb):
+            if SEVERITY_RANK[hit.severity] < worst:
+                findings.append(self._finding(hit))
         curated = self.catalog.pairs.get((a, b))
         if curated is not None:
             replaced = [f for f in findings if f.rule in curated["refines"]]
@@ -195,6 +202,7 @@ class Engine:
             rule=hit.rule,
             sources=dedupe_sources(sources),
             basis=tuple(f"{b.drug}: {b.fact}" for b in hit.basis),
+            params=tuple(sorted(hit.params.items())),
         )
 
     def _curated(self, entry: dict[str, Any], profiles: tuple[DrugProfile, DrugProfile], replaced: Iterable[Finding]) -> Finding:

@@ -31,6 +31,7 @@ class Finding:
     basis: tuple[str, ...] = ()  # the record facts that made the rule fire, e.g. "paroxetine: serotonergic=high"
     refines: tuple[str, ...] = ()  # for curated entries: the rule findings they replace
     names: tuple[str, ...] = field(default=())
+    params: tuple[tuple[str, str], ...] = ()  # the rule text's parameters (enzyme, class...), for other renderers
 
     def sort_key(self) -> tuple[int, str, tuple[str, ...]]:
         return (SEVERITY_RANK[self.severity], self.rule, self.drugs)

@@ -203,6 +203,32 @@ class AdverseEffects(Strict):
     serious: ItemList | None = None
 
 
+class EnzymeCondition(Strict):
+    enzyme: Enzyme
+    strength: Strength = "strong"  # this strength or stronger
+
+
+class LabelInteraction(Sourced):
+    """An interaction this medicine's own label states (contraindicated, avoid...), with whom.
+
+    The partner is named by id (``with``), by class (``with_classes``), or by what it does to an
+    enzyme (``inhibitors_of``/``inducers_of``: e.g. strong CYP3A4 inhibitors)."""
+
+    with_: list[Id] = Field(default=[], alias="with")
+    with_classes: list[Id] = []
+    inhibitors_of: EnzymeCondition | None = None
+    inducers_of: EnzymeCondition | None = None
+    severity: Severity
+    effect: Text
+    management: Text
+
+    @model_validator(mode="after")
+    def _has_partner(self) -> "LabelInteraction":
+        if not (self.with_ or self.with_classes or self.inhibitors_of or self.inducers_of):
+            raise ValueError("name the partner: with, with_classes, inhibitors_of or inducers_of")
+        return self
+
+
 class Evidence(Sourced):
     """A structured summary of a study of benefit (used by combination pages)."""
 
@@ -244,6 +270,7 @@ class Medicine(Strict):
     missed_dose: Statement | None = None
     storage: Statement | None = None
     evidence: list[Evidence] = []
+    label_interactions: list[LabelInteraction] = []
     provenance: dict[str, Text] = {}
 
     @field_validator("synonyms", "salts")

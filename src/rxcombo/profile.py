@@ -71,6 +71,10 @@ class Prop:
     note: str | None = None
 
 
+def _freeze(value: Any) -> Any:
+    return tuple(_freeze(v) for v in value) if isinstance(value, list) else value
+
+
 @dataclass(frozen=True, slots=True)
 class DrugProfile:
     id: str
@@ -83,6 +87,8 @@ class DrugProfile:
     induces: dict[str, Prop] = field(default_factory=dict)
     prodrug: Prop | None = None  # value: (enzyme, metabolite, loss_of_activation)
     narrow_therapeutic_index: Prop | None = None
+    # value: (ids, classes, ("inhibits"|"induces"|"", enzyme, min strength), severity, effect, management)
+    label_interactions: tuple[Prop, ...] = ()
 
     def level(self, risk: str) -> int:
         """0-3 for a level risk (0 when the record does not state it)."""
@@ -109,6 +115,7 @@ class DrugProfile:
             "induces": {k: prop(v) for k, v in sorted(self.induces.items())},
             "prodrug": prop(self.prodrug),
             "narrow_therapeutic_index": prop(self.narrow_therapeutic_index),
+            "label_interactions": [prop(p) for p in self.label_interactions],
         }
 
     @classmethod
@@ -124,8 +131,12 @@ class DrugProfile:
         def prop(d: dict[str, Any] | None) -> Prop | None:
             if d is None:
                 return None
-            value = d["value"]
-            return Prop(tuple(value) if isinstance(value, list) else value, tuple(ref(s) for s in d["sources"]), d.get("note"))
+            return Prop(_freeze(d["value"]), tuple(ref(s) for s in d["sources"]), d.get("note"))
+
+        def _label(d: dict[str, Any]) -> Prop:
+            p = prop(d)
+            assert p is not None
+            return p
 
         def props(m: dict[str, Any]) -> dict[str, Prop]:
             return {k: p for k, v in m.items() if (p := prop(v)) is not None}
@@ -141,4 +152,5 @@ class DrugProfile:
             induces=props(data["induces"]),
             prodrug=prop(data["prodrug"]),
             narrow_therapeutic_index=prop(data["narrow_therapeutic_index"]),
+            label_interactions=tuple(_label(p) for p in data.get("label_interactions", [])),
         )

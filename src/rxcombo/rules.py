@@ -320,6 +320,38 @@ def prodrug_inhibition(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hi
                  Basis(victim.id, f"prodrug activated by {enzyme} to {metabolite}", victim.prodrug)))]
 
 
+def _label_matches(condition: tuple, other: DrugProfile, ids: tuple[str, ...], classes: tuple[str, ...]) -> str | None:
+    """What about ``other`` a label statement refers to, or None."""
+    if other.id in ids:
+        return f"named: {other.id}"
+    for cls in classes:
+        if cls in other.classes:
+            return f"class {cls}"
+    kind, enzyme, strength = condition
+    if kind:
+        prop = (other.inhibits if kind == "inhibits" else other.induces).get(enzyme)
+        if prop is not None and STRENGTHS[prop.value] >= STRENGTHS[strength]:
+            return f"{kind} {enzyme} ({prop.value})"
+    return None
+
+
+def label_interaction(a: DrugProfile, b: DrugProfile) -> list[Hit]:
+    """An interaction stated in a medicine's own label (``label_interactions`` in its record),
+    with the label's severity; the partner matches by id, class, or enzyme inhibition/induction."""
+    hits = []
+    for owner, other in ((a, b), (b, a)):
+        for prop in owner.label_interactions:
+            ids, classes, condition, severity, effect, management = prop.value
+            why = _label_matches(condition, other, ids, classes)
+            if why is None:
+                continue
+            basis = [Basis(owner.id, f"label interaction ({why})", prop)]
+            if why.startswith(("inhibits", "induces")):
+                basis.append(Basis(other.id, why, (other.inhibits if why.startswith("inhibits") else other.induces)[condition[1]]))
+            hits.append(Hit("label-interaction", severity, (owner, other), {"effect": effect, "management": management}, tuple(basis)))
+    return hits
+
+
 def _both_ways(rule: Callable[[DrugProfile, DrugProfile], list[Hit]]) -> Callable[[DrugProfile, DrugProfile], list[Hit]]:
     def check(a: DrugProfile, b: DrugProfile) -> list[Hit]:
         return rule(a, b) + rule(b, a)
@@ -400,5 +432,5 @@ RULE_IDS = frozenset({
     "qt-prolongation", "bleeding", "hyponatraemia", "seizure-threshold", "anticholinergic", "hypotension",
     "lithium-clearance", "lithium-clearance-increase", "hyperkalaemia", "enzyme-inhibition",
     "enzyme-induction", "prodrug-inhibition", "duplication", "cumulative-cns-active",
-    "cumulative-anticholinergic", "cumulative-qt", "cumulative-serotonergic",
+    "cumulative-anticholinergic", "cumulative-qt", "cumulative-serotonergic", "label-interaction",
 })

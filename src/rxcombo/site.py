@@ -155,28 +155,7 @@ def checker_data(engine: Engine) -> dict[str, Any]:
 
 def _params(f: Any) -> dict[str, str]:
     """The template parameters of a rule finding other than the two names (enzyme, class...)."""
-    out = {}
-    for key in ("enzyme", "strength", "metabolite", "class"):
-        marker = f"{{{key}}}"
-        if marker in _TEMPLATE_CACHE.get(f.rule, ""):
-            out[key] = _extract(f, key)
-    return out
-
-
-_TEMPLATE_CACHE: dict[str, str] = {}
-
-
-def _extract(f: Any, key: str) -> str:
-    for basis in f.basis:  # e.g. "paroxetine: inhibits CYP2D6 (strong)" / "x: class=ssri"
-        if key == "enzyme" and (" inhibits " in basis or " induces " in basis or "prodrug activated by" in basis):
-            return basis.split(" by ")[-1].split(" to ")[0] if "prodrug" in basis else basis.split()[2]
-        if key == "strength" and ("inhibits" in basis or "induces" in basis):
-            return basis.rsplit("(", 1)[-1].rstrip(")")
-        if key == "metabolite" and "prodrug activated by" in basis:
-            return basis.split(" to ", 1)[-1]
-    if key == "class":
-        return f.mechanism.split(" are both ", 1)[-1].split(";", 1)[0] if " are both " in f.mechanism else ""
-    return ""
+    return dict(f.params)
 
 
 def search_index(engine: Engine, pages: list[Page]) -> list[list[str]]:
@@ -205,8 +184,6 @@ def build_site(
     started = time.perf_counter()
     out = Path(out).resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    for rule, text in engine.catalog.rules.items():
-        _TEMPLATE_CACHE[rule] = text["mechanism"] + text["summary"] + text["management"]
     pages, skipped = plan_pages(engine, catalogue, pairs)
     if limit is not None:
         pages = pages[:limit]
