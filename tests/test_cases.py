@@ -65,3 +65,9 @@ def test_every_finding_is_traceable(engine: Engine) -> None:
             assert f.sources, f"{f.rule} for {f.drugs} has no source"
             assert all(s.title for s in f.sources)
             assert "{" not in f.summary + f.mechanism + f.management, f"unfilled placeholder in {f.rule}"
+
+
+def test_records_without_interaction_data_are_flagged(engine: Engine) -> None:
+    result = engine.check(["taurine", "paroxetine"])
+    assert result.no_interaction_data == ("taurine",)
+    assert result.to_dict()["no_interaction_data"] == ["taurine"]

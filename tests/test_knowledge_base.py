@@ -105,3 +105,12 @@ def test_a_paper_needs_an_identifier(kb_copy: Path) -> None:
     src.write_text(src.read_text() + "\nmade-up:\n  kind: paper\n  title: A paper without identifiers\n")
     with pytest.raises(KnowledgeBaseError, match="sources.yaml: made-up: Value error, a paper needs a pmid or a doi"):
         load_knowledge_base(kb_copy)
+
+
+def test_aliases_are_checked(kb_copy: Path) -> None:
+    (kb_copy / "aliases.yaml").write_text("Paxil:\n  id: paroxetine\n  reason: r\nFoo:\n  id: ghost\n  reason: r\n")
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(kb_copy)
+    text = str(info.value)
+    assert "aliases.yaml: Paxil: already a name of medicines/paroxetine.yaml" in text
+    assert "aliases.yaml: Foo.id: unknown medicine 'ghost'" in text

@@ -31,6 +31,11 @@ from rxcombo.errors import InputError
         ("St John's Wort", "st-johns-wort"),
         ("ethanol", "alcohol"),
         ("Paroxetine (Oral)", "paroxetine"),
+        ("Klonopin 0.5 mg tablet", "clonazepam"),
+        ("Acetaminophen [paracetamol]", "paracetamol"),
+        ("Arpiprazole", "aripiprazole"),  # catalogue misspelling, kb/aliases.yaml
+        ("Desoxyphenobarbital", "primidone"),
+        ("Chlorpheniramine Polistirex", "chlorphenamine"),
     ],
 )
 def test_single_names(engine: Engine, text: str, expected: str) -> None:
@@ -97,3 +102,10 @@ def test_check_never_crashes_and_accounts_for_every_input(engine: Engine, names:
     result = engine.check(names)
     accounted = {r.input for r in result.resolution.resolved} | {u.within or u.input for u in result.resolution.unresolved}
     assert set(names) <= accounted
+
+
+@pytest.mark.parametrize("text", ["Vitamin B", "Omega-", "Pyridoxal-"])
+def test_ambiguous_names_are_not_guessed(engine: Engine, text: str) -> None:
+    resolved, unresolved = engine.resolver.resolve_one(text)
+    assert resolved == () and unresolved[0].ambiguous
+    assert unresolved[0].to_dict()["ambiguous"]

@@ -140,6 +140,8 @@ def name_rows(med: Medicine) -> list[tuple[str, str, str, str]]:
 def all_name_rows(kb: KnowledgeBase) -> list[tuple[str, str, str, str]]:
     """Hand-written names of every record, then imported UNII names that no record claims."""
     rows = {row[0]: row for mid in sorted(kb.medicines) for row in name_rows(kb.medicines[mid])}
+    for name, alias in sorted(kb.aliases.items()):
+        rows.setdefault(normalize(name), (normalize(name), alias.id, name, "alias"))
     if kb.imported is not None:
         for mid, entry in sorted(kb.imported.medicines.items()):
             for kind, names in (("unii:synonym", entry.synonyms), ("unii:brand", entry.brands)):

@@ -62,6 +62,7 @@ def check_consistency(kb: "KnowledgeBase") -> list[Problem]:
     problems += _check_classes(kb)
     problems += _check_citations(kb)
     problems += _check_names(kb)
+    problems += _check_aliases(kb)
     problems += _check_class_properties(kb)
     problems += _check_pairs(kb)
     problems += _check_label_interactions(kb)
@@ -112,6 +113,11 @@ def _check_names(kb: "KnowledgeBase") -> list[Problem]:
     owner: dict[str, str] = {}
     for name in kb.ambiguous:
         owner[normalize(name)] = f"ambiguous:{name}"
+    for name, alias in kb.aliases.items():
+        if alias.id not in kb.medicines:
+            problems.append(Problem("aliases.yaml", f"{name}.id", f"unknown medicine {alias.id!r}"))
+        if normalize(name) in owner:
+            problems.append(Problem("aliases.yaml", name, "this name is also in ambiguous.yaml"))
     for mid in sorted(kb.medicines):
         for name in all_names(kb.medicines[mid]):
             key = normalize(name)
@@ -122,6 +128,15 @@ def _check_names(kb: "KnowledgeBase") -> list[Problem]:
             if other != mid:
                 where = "ambiguous.yaml" if other.startswith("ambiguous:") else kb.files[other]
                 problems.append(Problem(kb.files[mid], "names", f"name {name!r} is also claimed by {where}"))
+    return problems
+
+
+def _check_aliases(kb: "KnowledgeBase") -> list[Problem]:
+    problems = []
+    names = {normalize(n): mid for mid, med in kb.medicines.items() for n in all_names(med)}
+    for name in kb.aliases:
+        if normalize(name) in names:
+            problems.append(Problem("aliases.yaml", name, f"already a name of medicines/{names[normalize(name)]}.yaml"))
     return problems
 
 

@@ -35,10 +35,14 @@ def print_check(result: CheckResult, details: bool = True, console: Console | No
         console.print(f"Checked: {recognised}")
     for u in res.unresolved:
         console.print(f"[bold red]{escape(describe_unresolved(u))}[/]")
+    for mid in result.no_interaction_data:
+        console.print(f"[yellow]Note: the knowledge base has no interaction data for {escape(mid)}; "
+                      "no finding about it means nothing is known, not that it is safe.[/]")
     findings = list(result.interactions) + list(result.cumulative)
     if not findings:
-        if res.ids:
-            console.print(f"No interactions found among the recognised medicines ({escape(', '.join(res.ids))}) "
+        known = [i for i in res.ids if i not in result.no_interaction_data]
+        if known:
+            console.print(f"No interactions found among the recognised medicines ({escape(', '.join(known))}) "
                           "in the rxcombo knowledge base. This does not prove the combination is safe.")
         if res.unresolved:
             console.print("[bold red]Some names were not recognised; the result is incomplete.[/]")

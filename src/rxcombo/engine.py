@@ -39,6 +39,7 @@ class CheckResult:
     resolution: Resolution
     interactions: tuple[Finding, ...]
     cumulative: tuple[Finding, ...]
+    no_interaction_data: tuple[str, ...] = ()  # recognised, but the record states nothing the rules can use
 
     @property
     def complete(self) -> bool:
@@ -64,6 +65,7 @@ class CheckResult:
             "checked": list(self.resolution.ids),
             "complete": self.complete,
             "highest_severity": self.highest_severity,
+            "no_interaction_data": list(self.no_interaction_data),
         }
 
 
@@ -102,7 +104,8 @@ class Engine:
             interactions += self.pair(a, b)
         interactions.sort(key=Finding.sort_key)
         totals = tuple(sorted((self._cumulative_finding(h) for h in cumulative(profiles, self.catalog.cns_active_classes)), key=Finding.sort_key))
-        return CheckResult(inputs or tuple(ids), resolution or Resolution(ids=tuple(ids)), tuple(interactions), totals)
+        sparse = tuple(p.id for p in profiles if not p.has_interaction_data)
+        return CheckResult(inputs or tuple(ids), resolution or Resolution(ids=tuple(ids)), tuple(interactions), totals, sparse)
 
     def pair(self, a: str, b: str) -> tuple[Finding, ...]:
         """All findings for two medicine ids (order does not matter), cached."""

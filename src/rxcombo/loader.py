@@ -15,7 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import KnowledgeBaseError, Problem
-from .models import AmbiguousName, DrugClass, ImportedFile, Medicine, PairEntry, RuleText, Source
+from .models import Alias, AmbiguousName, DrugClass, ImportedFile, Medicine, PairEntry, RuleText, Source
 
 DEFAULT_KB_DIR = Path(__file__).parent / "kb"
 M = TypeVar("M", bound=BaseModel)
@@ -34,6 +34,7 @@ class KnowledgeBase:
     files: dict[str, str] = field(default_factory=dict)  # record id -> relative file path
     ambiguous: dict[str, AmbiguousName] = field(default_factory=dict)
     imported: ImportedFile | None = None  # names from the FDA UNII list (kb import-names)
+    aliases: dict[str, Alias] = field(default_factory=dict)
 
     def source_for(self, cite: str, medicine: Medicine | None = None, pair: PairEntry | None = None) -> Source | None:
         key = cite.split("#", 1)[0]
@@ -46,7 +47,7 @@ class KnowledgeBase:
 
 def yaml_files(root: Path) -> list[Path]:
     """Every YAML file the knowledge base consists of, in a stable order."""
-    files = [root / "sources.yaml", root / "classes.yaml", root / "rules.yaml", root / "ambiguous.yaml"]
+    files = [root / "sources.yaml", root / "classes.yaml", root / "rules.yaml", root / "ambiguous.yaml", root / "aliases.yaml"]
     files += sorted((root / "medicines").glob("*.yaml"))
     files += sorted((root / "pairs").glob("*.yaml"))
     files.append(root / "imported" / "unii.yaml")
@@ -117,6 +118,7 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
     classes = _load_mapping(root, "classes.yaml", DrugClass, problems)
     rules = _load_mapping(root, "rules.yaml", RuleText, problems)
     ambiguous = _load_mapping(root, "ambiguous.yaml", AmbiguousName, problems, required=False)
+    aliases = _load_mapping(root, "aliases.yaml", Alias, problems, required=False)
 
     medicines: dict[str, Medicine] = {}
     files: dict[str, str] = {}
@@ -154,7 +156,7 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
         if data is not None:
             imported = _validate(ImportedFile, data, "imported/unii.yaml", "", problems)
 
-    kb = KnowledgeBase(root, medicines, classes, rules, pairs, sources, files, ambiguous, imported)
+    kb = KnowledgeBase(root, medicines, classes, rules, pairs, sources, files, ambiguous, imported, aliases)
     problems += check_consistency(kb)
     if problems:
         raise KnowledgeBaseError(problems)

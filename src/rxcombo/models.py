@@ -299,6 +299,13 @@ class DrugClass(Strict):
     plain: Text | None = None
 
 
+class Alias(Strict):
+    """A name (typically a misspelling in a catalogue) that unambiguously means one record."""
+
+    id: Id
+    reason: Text
+
+
 class AmbiguousName(Strict):
     """A name that cannot be resolved to one medicine without guessing ("Vitamin B")."""
 

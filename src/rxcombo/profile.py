@@ -90,6 +90,12 @@ class DrugProfile:
     # value: (ids, classes, ("inhibits"|"induces"|"", enzyme, min strength), severity, effect, management)
     label_interactions: tuple[Prop, ...] = ()
 
+    @property
+    def has_interaction_data(self) -> bool:
+        """False for a record that states nothing the rules can use (identity only)."""
+        return bool(self.risks or self.substrates or self.inhibits or self.induces or self.prodrug
+                    or self.label_interactions or self.narrow_therapeutic_index)
+
     def level(self, risk: str) -> int:
         """0-3 for a level risk (0 when the record does not state it)."""
         prop = self.risks.get(risk)

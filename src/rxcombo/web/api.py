@@ -60,6 +60,7 @@ class CheckResponse(BaseModel):
     checked: list[str]
     complete: bool
     highest_severity: str | None
+    no_interaction_data: list[str] = Field(description="Recognised medicines whose records state nothing the rules can use")
     interactions: list[FindingModel]
     cumulative: list[FindingModel]
 
