@@ -68,7 +68,7 @@ def _clean(name: str) -> str | None:
     name = _ANNOTATION.sub("", name.strip())
     name = _ROUTE_WORDS.sub("", name).strip()
     name = " ".join(name.split())
-    if not _PLAIN_NAME.match(name) or "--" in name or "COMPONENT" in name:
+    if not _PLAIN_NAME.match(name) or "--" in name or "COMPONENT" in name or "IMPURITY" in name:
         return None
     return name.title()
 
@@ -111,13 +111,22 @@ def build_import(kb: KnowledgeBase, source: Path) -> tuple[dict[str, Entry], lis
         plan[mid] = (parent, list(dict.fromkeys([parent, *salts])))
     record_of_unii = {u: mid for mid, (_, uniis) in plan.items() for u in uniis}
     entries = {mid: Entry(parent) for mid, (parent, _) in plan.items()}
+    owners_of_name: dict[str, set[str]] = {}  # a brand used for several substances is ambiguous
     for name, kind, unii, _display in read_rows(source):  # pass 2: their names
-        mid = record_of_unii.get(unii)
-        if mid is None or kind not in ("of", "cn", "bn"):
+        clean = _clean(name) if kind in ("of", "cn", "bn") else None
+        if clean is None:
             continue
-        clean = _clean(name)
-        if clean is not None:
+        owners_of_name.setdefault(normalize(clean), set()).add(record_of_unii.get(unii, unii))
+        mid = record_of_unii.get(unii)
+        if mid is not None:
             (entries[mid].brands if kind == "bn" else entries[mid].synonyms).add(clean)
+    for mid, entry in entries.items():
+        for bucket in (entry.brands, entry.synonyms):
+            for name in sorted(bucket):
+                others = owners_of_name[normalize(name)] - {mid}
+                if others:
+                    bucket.discard(name)
+                    notes.append(f"{mid}: skipped {name!r}, also a name of {len(others)} other substance(s) in the UNII list")
     _drop_claimed(kb, entries, notes)
     return entries, notes
 
