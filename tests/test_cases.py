@@ -71,3 +71,24 @@ def test_records_without_interaction_data_are_flagged(engine: Engine) -> None:
     result = engine.check(["taurine", "paroxetine"])
     assert result.no_interaction_data == ("taurine",)
     assert result.to_dict()["no_interaction_data"] == ["taurine"]
+
+
+def test_every_class_has_a_case(engine: Engine) -> None:
+    """Each class with members has at least one case: an expected finding for a member, or a
+    documented ``no_known_interaction`` reason (with ``absent``/``max`` checks) when its members
+    have no interaction the sources support."""
+    import json
+
+    members: dict[str, set[str]] = {}
+    for med in engine.catalog.medicines():
+        for cid in engine.catalog.record(med["id"]).get("classes", []):
+            members.setdefault(cid, set()).add(med["id"])
+    covered: set[str] = set()
+    for param in load_cases():
+        case = param.values[0]
+        if not case.get("expect") and not case.get("no_known_interaction"):
+            continue
+        ids = set(engine.resolver.resolve(case["drugs"]).ids)
+        covered |= {cid for cid, ms in members.items() if ms & ids}
+    missing = sorted(set(members) - covered)
+    assert not missing, f"classes without an interaction case: {json.dumps(missing)}"

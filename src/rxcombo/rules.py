@@ -253,54 +253,37 @@ def _narrow_margin(victim: DrugProfile) -> bool:
     return victim.level("cns_depression") == 3 and any(p.value[1] for p in victim.substrates.values())
 
 
-def enzyme_inhibition(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
-    """Inhibitor of an enzyme that is the victim's major pathway (not its activation route):
-    strong -> major for a narrow-margin victim, else moderate; moderate -> moderate for a
-    narrow-margin victim, else minor. Weak inhibitors and minor pathways -> nothing."""
+def _enzyme_modulation(rule: str, verb: str, modulations: dict[str, Prop], perpetrator: DrugProfile,
+                       victim: DrugProfile, narrow: bool) -> list[Hit]:
+    """Shared by inhibition and induction: strong -> major for a narrow-margin victim, else
+    moderate; moderate -> moderate for a narrow-margin victim, else minor; weak -> nothing.
+    Only the victim's major pathways count, and never a prodrug's activation route."""
     hits = []
-    for enzyme, inh in perpetrator.inhibits.items():
-        sub = victim.substrates.get(enzyme)
-        if not sub or sub.value[0] != "major":
-            continue
-        if victim.prodrug and victim.prodrug.value[0] == enzyme:
-            continue
-        strength = STRENGTHS[inh.value]
-        narrow = _narrow_margin(victim)
-        if strength == 3:
-            severity = "major" if narrow else "moderate"
-        elif strength == 2:
-            severity = "moderate" if narrow else "minor"
-        else:
-            continue
-        hits.append(Hit("enzyme-inhibition", severity, (perpetrator, victim),
-                        {"enzyme": enzyme, "strength": inh.value},
-                        (Basis(perpetrator.id, f"inhibits {enzyme} ({inh.value})", inh),
-                         Basis(victim.id, f"substrate of {enzyme} ({sub.value[0]})", sub))))
-    return hits
-
-
-def enzyme_induction(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
-    """Inducer of the victim's major pathway: strong -> major for a narrow-therapeutic-index
-    victim, else moderate; moderate -> moderate for NTI, else minor; weak -> nothing.
-    Inducing a prodrug's activating enzyme is not reported as loss of effect."""
-    hits = []
-    for enzyme, ind in perpetrator.induces.items():
+    for enzyme, mod in modulations.items():
         sub = victim.substrates.get(enzyme)
         if not sub or sub.value[0] != "major" or (victim.prodrug and victim.prodrug.value[0] == enzyme):
             continue
-        strength = STRENGTHS[ind.value]
-        nti = bool(victim.narrow_therapeutic_index and victim.narrow_therapeutic_index.value)
-        if strength == 3:
-            severity = "major" if nti else "moderate"
-        elif strength == 2:
-            severity = "moderate" if nti else "minor"
-        else:
+        strength = STRENGTHS[mod.value]
+        if strength < 2:
             continue
-        hits.append(Hit("enzyme-induction", severity, (perpetrator, victim),
-                        {"enzyme": enzyme, "strength": ind.value},
-                        (Basis(perpetrator.id, f"induces {enzyme} ({ind.value})", ind),
+        severity = ("major" if narrow else "moderate") if strength == 3 else ("moderate" if narrow else "minor")
+        hits.append(Hit(rule, severity, (perpetrator, victim), {"enzyme": enzyme, "strength": mod.value},
+                        (Basis(perpetrator.id, f"{verb} {enzyme} ({mod.value})", mod),
                          Basis(victim.id, f"substrate of {enzyme} ({sub.value[0]})", sub))))
     return hits
+
+
+def enzyme_inhibition(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
+    """Inhibitor of the victim's major pathway; "narrow margin" as in ``_narrow_margin``."""
+    return _enzyme_modulation("enzyme-inhibition", "inhibits", perpetrator.inhibits, perpetrator, victim,
+                              _narrow_margin(victim))
+
+
+def enzyme_induction(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
+    """Inducer of the victim's major pathway; "narrow margin" means a narrow therapeutic index
+    (loss of effect matters most there)."""
+    nti = bool(victim.narrow_therapeutic_index and victim.narrow_therapeutic_index.value)
+    return _enzyme_modulation("enzyme-induction", "induces", perpetrator.induces, perpetrator, victim, nti)
 
 
 def prodrug_inhibition(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
