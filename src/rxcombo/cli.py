@@ -173,7 +173,7 @@ def site() -> None:
 @click.option("--workers", type=int, default=None, help="Processes that render pages (default: one per core).")
 @click.option("--pagefind", is_flag=True, help="Also build a full-text index with Pagefind (needs npx; slow).")
 @click.option("--pairs/--no-pairs", default=True, show_default=True,
-              help="Add a page for every pair of nervous-system medicines in the knowledge base.")
+              help="Add a page for every pair of psychiatric medicines in the knowledge base.")
 @click.pass_context
 def site_build(ctx: click.Context, outdir: Path, catalogue: Path | None, no_catalog: bool, jekyll: bool,
                audience: str, limit: int | None, workers: int | None, pagefind: bool, pairs: bool) -> None:

@@ -197,6 +197,7 @@ def _fill(conn: sqlite3.Connection, kb: KnowledgeBase) -> None:
         "duplication_classes": _dump(sorted(c for c, v in kb.classes.items() if v.duplication)),
         "cns_active_classes": _dump(sorted(c for c, v in kb.classes.items() if v.cns_active)),
         "nervous_system_classes": _dump(sorted(c for c, v in kb.classes.items() if v.nervous_system)),
+        "psychiatric_classes": _dump(sorted(c for c, v in kb.classes.items() if v.psychiatric)),
     }
     conn.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
     for mid in sorted(kb.medicines):

@@ -136,6 +136,10 @@ class Catalog:
         return frozenset(json.loads(self.meta.get("nervous_system_classes", "[]")))
 
     @cached_property
+    def psychiatric_classes(self) -> frozenset[str]:
+        return frozenset(json.loads(self.meta.get("psychiatric_classes", "[]")))
+
+    @cached_property
     def ambiguous(self) -> dict[str, tuple[str, dict[str, Any]]]:
         """normalised name -> (display name, {reason, candidates})."""
         return {key: (name, json.loads(data)) for key, name, data in self._conn.execute("SELECT key, name, data FROM ambiguous")}

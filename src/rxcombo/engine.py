@@ -16,7 +16,7 @@ from typing import Any
 
 from .database import Catalog
 from .findings import Finding, dedupe_sources
-from .profile import DrugProfile, SourceRef
+from .profile import DrugProfile, SourceRef, intern_ref
 from .resolver import Resolution, Resolver
 from .findings import SEVERITY_RANK
 from .rules import PAIR_RULES, Hit, cumulative, duplication, label_interaction
@@ -187,7 +187,7 @@ class Engine:
         if len(hit.drugs) >= 2:
             params.update(a=names[0], b=names[1], perpetrator=names[0], victim=names[1])
         params.update(drugs=", ".join(names), count=str(len(names)))
-        sources: list[SourceRef] = [SourceRef.from_dict(s) for s in text["sources"]]
+        sources: list[SourceRef] = [intern_ref(s) for s in text["sources"]]
         for basis in hit.basis:
             sources += basis.prop.sources
         return Finding(
@@ -212,7 +212,7 @@ class Engine:
         by_id = {p.id: p for p in profiles}
         drugs = tuple(entry["drugs"])
         replaced = list(replaced)
-        sources = [SourceRef.from_dict(s) for s in entry["sources"]]
+        sources = [intern_ref(s) for s in entry["sources"]]
         for f in replaced:
             sources += f.sources
         basis = [f"curated entry pairs/{entry['id']}.yaml"] + [f"refines {f.rule}: {'; '.join(f.basis)}" for f in replaced]

@@ -289,6 +289,7 @@ class DrugClass(Strict):
     duplication: bool = False
     cns_active: bool = False
     nervous_system: bool = False  # counts as a nervous-system medicine in catalogue coverage
+    psychiatric: bool = False  # the site builds a page for every pair of psychiatric medicines
     requires: list[
         Literal[
             "serotonergic", "cns_depression", "respiratory_depression", "anticholinergic", "qt",

@@ -389,13 +389,16 @@ class MonographBuilder:
             best_rank = min(SEVERITY_RANK[f.severity] for f, _ in worst)
             top = [(f, o) for f, o in worst if SEVERITY_RANK[f.severity] == best_rank]
             titles = list(dict.fromkeys(f.title for f, _ in top))[:3]
-            examples = list(dict.fromkeys(self.catalog.medicine_names[o] for _, o in top))[:4]
+            example_ids = list(dict.fromkeys(o for _, o in top))[:4]
+            class_name = classes.get(cid, {}).get("name", cid)
+            examples = [self.catalog.medicine_names[o] for o in example_ids]
             rows.append({
                 "class": cid,
-                "class_name": classes.get(cid, {}).get("name", cid),
+                "class_name": class_name,
+                "label": f"{class_name} (e.g. {', '.join(examples)})",
                 "severity": top[0][0].severity,
-                "what": titles,
-                "examples": examples,
+                "what": "; ".join(titles),
+                "example_ids": frozenset(example_ids),
                 "sources": top[0][0].sources,
             })
         rows.sort(key=lambda row: (SEVERITY_RANK[row["severity"]], row["class_name"]))
@@ -403,25 +406,23 @@ class MonographBuilder:
         return rows
 
     def _other_medicines(self, ids: list[str], cites: Citations) -> dict[str, Any]:
+        page_ids = set(ids)
         merged: dict[str, dict[str, Any]] = {}
         for mid in ids:
-            name = self.catalog.medicine_names[mid]
+            prefix = f"With {self.catalog.medicine_names[mid]}: " if len(ids) > 1 else ""
             for row in self.class_rows(mid):
-                if any(e == self.catalog.medicine_names.get(i) for i in ids for e in row["examples"]) and len(row["examples"]) == 1:
-                    continue  # the only example is another component: covered above
-                slot = merged.setdefault(row["class"], {**row, "what": [], "sources": ()})
-                if SEVERITY_RANK[row["severity"]] < SEVERITY_RANK[slot["severity"]]:
+                if row["example_ids"] <= page_ids:
+                    continue  # the only examples are components of this page: covered above
+                slot = merged.get(row["class"])
+                if slot is None:
+                    slot = merged[row["class"]] = {**row, "what": [], "sources": ()}
+                elif SEVERITY_RANK[row["severity"]] < SEVERITY_RANK[slot["severity"]]:
                     slot["severity"] = row["severity"]
-                prefix = f"With {name}: " if len(ids) > 1 else ""
-                slot["what"].append(prefix + "; ".join(row["what"]))
-                slot["sources"] = slot["sources"] + row["sources"]
+                slot["what"].append(prefix + row["what"] + ".")
+                slot["sources"] += row["sources"]
         rows = sorted(merged.values(), key=lambda row: (SEVERITY_RANK[row["severity"]], row["class_name"]))
-        table_rows = [
-            [text(f"{row['class_name']} (e.g. {', '.join(row['examples'])})"),
-             text(" ".join(w if w.endswith(".") else w + "." for w in row["what"]), cites.refs(row["sources"])),
-             text(row["severity"])]
-            for row in rows
-        ]
+        table_rows = [[text(row["label"]), text(" ".join(row["what"]), cites.refs(row["sources"])), text(row["severity"])]
+                      for row in rows]
         blocks = []
         if table_rows:
             blocks.append(table(["Medicine or class", "What happens", "Severity"], table_rows,

@@ -16,11 +16,15 @@ STRENGTHS = {"weak": 1, "moderate": 2, "strong": 3}
 
 
 _REF_DICTS: dict["SourceRef", dict[str, Any]] = {}
+_INTERNED: dict[tuple[Any, ...], "SourceRef"] = {}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class SourceRef:
-    """A citation resolved to its source: enough to print a reference."""
+    """A citation resolved to its source: enough to print a reference.
+
+    Compared and hashed by identity (fast: pages cite tens of thousands of them); identical
+    references are interned when profiles are read, so equal ones are the same object."""
 
     key: str
     kind: str
@@ -60,6 +64,15 @@ class SourceRef:
         if self.section:
             text += f" (section: {self.section})"
         return text
+
+
+def intern_ref(data: dict[str, Any]) -> SourceRef:
+    """The one SourceRef for this citation (identical citations share an object)."""
+    key = tuple(sorted(data.items()))
+    ref = _INTERNED.get(key)
+    if ref is None:
+        ref = _INTERNED[key] = SourceRef.from_dict(data)
+    return ref
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,13 +139,7 @@ class DrugProfile:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "DrugProfile":
-        cache: dict[tuple, SourceRef] = {}
-
-        def ref(d: dict[str, Any]) -> SourceRef:
-            key = tuple(sorted(d.items()))
-            if key not in cache:
-                cache[key] = SourceRef.from_dict(d)
-            return cache[key]
+        ref = intern_ref
 
         def prop(d: dict[str, Any] | None) -> Prop | None:
             if d is None:

@@ -63,7 +63,7 @@ def composition_path(title: str) -> str:
 
 def plan_pages(engine: Engine, catalogue: Iterable[Composition] | None, pairs: bool = True) -> tuple[list[Page], list[str]]:
     """Medicine pages, catalogue compositions that resolve completely, and every pair of
-    nervous-system medicines in the knowledge base; duplicates (same ingredients) once."""
+    psychiatric medicines in the knowledge base; duplicates (same ingredients) once."""
     catalog = engine.catalog
     pages: dict[tuple[str, ...], Page] = {}
     skipped: list[str] = []
@@ -85,8 +85,8 @@ def plan_pages(engine: Engine, catalogue: Iterable[Composition] | None, pairs: b
         if key not in pages:
             title = " + ".join(catalog.medicine_names[i] for i in ids)
             pages[key] = Page(tuple(ids), title, composition_path(title))
-    ns_classes = catalog.nervous_system_classes
-    psychiatric = sorted(m for m in catalog.medicine_names if any(c in ns_classes for c in catalog.profile(m).classes))
+    psy_classes = catalog.psychiatric_classes
+    psychiatric = sorted(m for m in catalog.medicine_names if any(c in psy_classes for c in catalog.profile(m).classes))
     for a, b in combinations(psychiatric if pairs else [], 2):
         key = (a, b)
         if key not in pages:
