@@ -104,7 +104,7 @@ def test_check_never_crashes_and_accounts_for_every_input(engine: Engine, names:
     assert set(names) <= accounted
 
 
-@pytest.mark.parametrize("text", ["Vitamin B", "Omega-", "Pyridoxal-"])
+@pytest.mark.parametrize("text", ["Vitamin B", "Omega-", "Vitamin D"])
 def test_ambiguous_names_are_not_guessed(engine: Engine, text: str) -> None:
     resolved, unresolved = engine.resolver.resolve_one(text)
     assert resolved == () and unresolved[0].ambiguous
