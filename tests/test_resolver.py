@@ -109,3 +109,10 @@ def test_ambiguous_names_are_not_guessed(engine: Engine, text: str) -> None:
     resolved, unresolved = engine.resolver.resolve_one(text)
     assert resolved == () and unresolved[0].ambiguous
     assert unresolved[0].to_dict()["ambiguous"]
+
+
+def test_bulk_resolution_skips_fuzzy_matching(engine: Engine) -> None:
+    _, unresolved = engine.resolver.resolve_one("sertaline", suggestions=False)
+    assert unresolved[0].suggestions == ()
+    _, unresolved = engine.resolver.resolve_one("sertaline")
+    assert unresolved[0].suggestions

@@ -99,7 +99,8 @@ def test_names_are_escaped(client: TestClient) -> None:
 def test_audience_toggle(client: TestClient) -> None:
     patient = client.get("/check", params={"drugs": "fluoxetine,tramadol"}).text
     pro = client.get("/check", params={"drugs": "fluoxetine,tramadol", "audience": "professional"}).text
-    assert "<dt>Mechanism</dt>" in pro and "<dt>Mechanism</dt>" not in patient
+    assert "<dt>Mechanism</dt>" in pro and "<dt>How it happens</dt>" in patient
+    assert "<dt>Documentation</dt>" in pro and "<dt>Documentation</dt>" not in patient
 
 
 def test_detected_issues(client: TestClient) -> None:

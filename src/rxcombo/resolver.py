@@ -141,12 +141,12 @@ class Resolver:
                 if part_hit is None:
                     ambiguity = self._ambiguity(part)
                     unresolved.append(Unresolved(part, ambiguity.suggestions, text, ambiguity.ambiguous) if ambiguity
-                                      else Unresolved(part, self.suggest(part), within=text))
+                                      else Unresolved(part, suggest(part), within=text))
                 elif all(r.id != part_hit[0] for r in resolved):
                     mid, kind = part_hit
                     resolved.append(Resolved(text, mid, self._medicine_names[mid], f"{kind}+combination", part))
             return tuple(resolved), tuple(unresolved)
-        return (), (Unresolved(text, self.suggest(text)),)
+        return (), (Unresolved(text, suggest(text)),)
 
     def resolve(self, inputs: list[str]) -> Resolution:
         resolved: list[Resolved] = []
