@@ -19,7 +19,8 @@ from .consistency import all_names, class_ancestry
 from .database import code_fingerprint
 from .errors import DatabaseError
 from .loader import KnowledgeBase, yaml_files
-from .models import SCHEMA_VERSION, Medicine, PairEntry
+from .models import Medicine, PairEntry
+from .schema_version import SCHEMA_VERSION
 from .names import normalize
 from .profile import DrugProfile, Prop, SourceRef
 

@@ -54,10 +54,6 @@ def yaml_files(root: Path) -> list[Path]:
     return [f for f in files if f.exists()]
 
 
-def newest_mtime(root: Path) -> float:
-    return max((f.stat().st_mtime for f in yaml_files(root)), default=0.0)
-
-
 def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:

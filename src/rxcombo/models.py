@@ -9,12 +9,10 @@ the schema never invents a default for a fact.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from .schema_version import SCHEMA_VERSION
 
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
@@ -25,15 +23,10 @@ Citations = Annotated[list[Cite], Field(min_length=1)]
 Level = Literal["high", "moderate", "low"]
 Severity = Literal["contraindicated", "major", "moderate", "minor"]
 Strength = Literal["strong", "moderate", "weak"]
-ENZYMES = (
-    "CYP1A2", "CYP2B6", "CYP2C8", "CYP2C9", "CYP2C19", "CYP2D6", "CYP2E1", "CYP3A4",
-    "UGT1A4", "UGT2B7", "P-gp", "BCRP", "OATP1B1", "OATP1B3", "OCT2", "MATE1",
-)
 Enzyme = Literal[
     "CYP1A2", "CYP2B6", "CYP2C8", "CYP2C9", "CYP2C19", "CYP2D6", "CYP2E1", "CYP3A4",
     "UGT1A4", "UGT2B7", "P-gp", "BCRP", "OATP1B1", "OATP1B3", "OCT2", "MATE1",
 ]
-SEVERITY_ORDER: dict[str, int] = {"contraindicated": 0, "major": 1, "moderate": 2, "minor": 3}
 
 
 class Strict(BaseModel):
@@ -363,5 +356,3 @@ def citation_key(cite: str) -> str:
     """``"label#5.4"`` -> ``"label"``."""
     return cite.split("#", 1)[0]
 
-
-_CITE_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*(#[^\s#][^#]*)?$")

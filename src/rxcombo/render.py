@@ -8,31 +8,18 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup, escape
-
-from .htmlblocks import block_html, references_html
+from .htmlblocks import SEVERITY_LABEL, block_html, references_html
 from .monograph import Monograph
-
-SEVERITY_LABEL = {"contraindicated": "Contraindicated", "major": "Major", "moderate": "Moderate", "minor": "Minor"}
-
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """Templates ship inside the package (rxcombo/templates)."""
     env = Environment(loader=PackageLoader("rxcombo", "templates"), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
-    env.filters["cites"] = html_cites
     env.globals["severity_label"] = SEVERITY_LABEL
     env.globals["block_html"] = block_html
     env.globals["references_html"] = references_html
     return env
-
-
-def html_cites(numbers: list[int]) -> Markup:
-    if not numbers:
-        return Markup("")
-    links = ", ".join(f'<a href="#ref-{n}">{n}</a>' for n in numbers)
-    return Markup(f'<sup class="cite">[{links}]</sup>')
 
 
 def md_escape(text: str) -> str:
@@ -119,5 +106,4 @@ def _md_block(block: dict[str, Any]) -> list[str]:
 
 def render_html(monograph: Monograph, base_url: str = "", standalone: bool = True, nav: list[tuple[str, str]] | None = None) -> str:
     template = environment().get_template("monograph.html")
-    return template.render(m=monograph.to_dict(), base=base_url, standalone=standalone, nav=nav or [],
-                           reference_text=reference_text)
+    return template.render(m=monograph.to_dict(), base=base_url, standalone=standalone, nav=nav or [])

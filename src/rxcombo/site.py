@@ -25,7 +25,6 @@ from .coverage import Composition, classify_ingredient
 from .engine import Engine
 from .findings import SEVERITIES
 from .monograph import MonographBuilder, slugify
-from .names import normalize
 from .render import environment, render_html, render_markdown
 from .rules import CUMULATIVE_THRESHOLDS
 
@@ -126,10 +125,10 @@ def checker_data(engine: Engine) -> dict[str, Any]:
                     texts.append({"title": f.title, "summary": f.summary, "management": f.management, "type": f.type})
                 p = 0
             else:
-                key = json.dumps(_params(f), sort_keys=True)
+                key = json.dumps(f.params)
                 if key not in param_index:
                     param_index[key] = len(params)
-                    params.append(_params(f))
+                    params.append(dict(f.params))
                 p = param_index[key]
             entries.append([text_index[f.rule], SEVERITIES.index(f.severity), index[f.drugs[0]], index[f.drugs[1]], p])
         if entries:
@@ -151,11 +150,6 @@ def checker_data(engine: Engine) -> dict[str, Any]:
     cumulative = {r: {k: catalog.rules[r][k] for k in ("title", "summary", "management")} for r in rules if r.startswith("cumulative-")}
     return {"version": 1, "severities": list(SEVERITIES), "drugs": drugs, "names": names, "texts": texts,
             "params": params, "pairs": pairs, "cumulative": cumulative, "thresholds": CUMULATIVE_THRESHOLDS}
-
-
-def _params(f: Any) -> dict[str, str]:
-    """The template parameters of a rule finding other than the two names (enzyme, class...)."""
-    return dict(f.params)
 
 
 def search_index(engine: Engine, pages: list[Page]) -> list[list[str]]:
@@ -285,7 +279,3 @@ def _swap(tmp: Path, out: Path) -> None:
 
 def print_progress(done: int, total: int) -> None:
     print(f"\r  {done}/{total} pages", end="" if done < total else "\n", file=sys.stderr, flush=True)
-
-
-def normalized(name: str) -> str:
-    return normalize(name)

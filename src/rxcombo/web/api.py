@@ -91,12 +91,13 @@ def drugs(request: Request, q: Annotated[str, Query(min_length=1, max_length=100
     key = normalize(q)
     if not key:
         return []
-    names = engine_of(request).catalog.names
+    catalog = engine_of(request).catalog
+    names = catalog.names
     starts = [(k, v) for k, v in names.items() if k.startswith(key)]
     contains = [(k, v) for k, v in names.items() if key in k and not k.startswith(key)]
     hits = []
     for _k, (mid, name, kind) in sorted(starts, key=lambda kv: (len(kv[0]), kv[0])) + sorted(contains):
-        hits.append({"id": mid, "name": engine_of(request).catalog.medicine_names[mid], "match": name, "kind": kind})
+        hits.append({"id": mid, "name": catalog.medicine_names[mid], "match": name, "kind": kind})
         if len(hits) == limit:
             break
     return hits

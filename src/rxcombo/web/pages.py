@@ -9,20 +9,17 @@ from urllib.parse import urlencode
 
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..engine import MAX_MEDICINES, Engine
+from ..engine import MAX_MEDICINES
 from ..errors import InputError
 from ..findings import SEVERITIES
 from ..monograph import MonographBuilder
 from ..render import environment, render_html
+from .api import engine_of
 from .problems import problem
 
 router = APIRouter(include_in_schema=True, tags=["pages"])
 NAV = [("/", "Check medicines"), ("/api/v1/health", "Service status"), ("/docs", "API")]
 Audience = Literal["patient", "professional"]
-
-
-def engine_of(request: Request) -> Engine:
-    return request.app.state.engine  # type: ignore[no-any-return]
 
 
 def builder_of(request: Request) -> MonographBuilder:
