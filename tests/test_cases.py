@@ -71,6 +71,11 @@ def test_records_without_interaction_data_are_flagged(engine: Engine) -> None:
     result = engine.check(["taurine", "paroxetine"])
     assert result.no_interaction_data == ("taurine",)
     assert result.to_dict()["no_interaction_data"] == ["taurine"]
+    # nervous-system medicines known only from trials or old reviews are recognised, and the
+    # result says that nothing is known about them rather than implying they are safe
+    older = engine.check(["ethoheptazine", "Sintamil", "clovoxamine", "paroxetine"])
+    assert set(older.no_interaction_data) == {"ethoheptazine", "nitroxazepine", "clovoxamine"}
+    assert older.complete
 
 
 def test_every_class_has_a_case(engine: Engine) -> None:

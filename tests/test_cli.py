@@ -21,6 +21,17 @@ def test_check_brands_and_major(run_cli) -> None:
     assert "Paroxetine (from 'Paxil')" in proc.stdout
 
 
+def test_check_words_between_names_are_separators(run_cli) -> None:
+    """``rxcombo check paroxetine + clonazepam and tramadol``: '+' and 'and' are not medicines."""
+    proc = run_cli("check", "paroxetine", "+", "clonazepam", "and", "tramadol", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert [r["id"] for r in data["resolved"]] == ["paroxetine", "clonazepam", "tramadol"]
+    assert data["unresolved"] == []
+    only_separators = run_cli("check", "+", "and")
+    assert only_separators.returncode == 2 and "name at least one medicine" in only_separators.stderr
+
+
 def test_check_json_contract(run_cli) -> None:
     proc = run_cli("check", "Paroxetine + Clonazepam", "warfarin", "--json")
     assert proc.returncode == 0, proc.stderr

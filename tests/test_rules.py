@@ -110,6 +110,8 @@ def test_cumulative() -> None:
     hits = rules.cumulative(cns, frozenset({"antidepressant"}))
     assert {h.rule for h in hits} == {"cumulative-cns-active", "cumulative-anticholinergic", "cumulative-qt", "cumulative-serotonergic"}
     assert rules.cumulative(cns[:1], frozenset({"antidepressant"})) == []
+    # two QT or serotonergic medicines are a pair finding, not a list finding as well
+    assert rules.cumulative(cns[:2], frozenset({"antidepressant"})) == []
 
 
 def test_every_rule_has_words(engine) -> None:  # type: ignore[no-untyped-def]

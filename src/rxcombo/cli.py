@@ -38,6 +38,11 @@ def _engine(ctx: click.Context):  # -> Engine, imported lazily for a fast start
         _fail(exc)
 
 
+# Words people type between names ("rxcombo check paroxetine + clonazepam"): separators, not
+# medicine names, so they are neither checked nor reported as unrecognised.
+LIST_SEPARATORS = frozenset({"+", "&", ",", ";", "/", "and", "with", "plus"})
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="RXCOMBO_DB",
               help="Compiled database (default: ~/.cache/rxcombo/...; env RXCOMBO_DB).")
@@ -66,6 +71,7 @@ def check(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, batch: Any,
         from .batch import run_batch
 
         sys.exit(run_batch(_engine(ctx), batch, sys.stdout))
+    drugs = tuple(d for d in drugs if d.strip().casefold() not in LIST_SEPARATORS)
     if not drugs:
         raise click.UsageError("name at least one medicine, e.g. rxcombo check paroxetine clonazepam")
     engine = _engine(ctx)

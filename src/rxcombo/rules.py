@@ -383,13 +383,15 @@ PAIR_RULES: tuple[Callable[[DrugProfile, DrugProfile], list[Hit]], ...] = (
 # ---------------------------------------------------------------- whole-list rules
 
 # Whole-list thresholds, shared with the offline checker page (site.py writes them into its data).
-CUMULATIVE_THRESHOLDS = {"cns_active": 3, "anticholinergic_total": 3, "qt": 2, "serotonergic": 2}
+# List-level findings start at three medicines: for two, the pair rules already say it (and a
+# second, differently graded finding for the same two medicines would only confuse).
+CUMULATIVE_THRESHOLDS = {"cns_active": 3, "anticholinergic_total": 3, "qt": 3, "serotonergic": 3}
 
 
 def cumulative(drugs: Sequence[DrugProfile], cns_active_classes: frozenset[str]) -> list[Hit]:
     """Findings only a whole list shows: three or more CNS-active medicines (Beers);
-    total anticholinergic score of 3 or more; two or more QT-prolonging medicines (known or
-    possible); two or more medicines that are at least moderately serotonergic.
+    total anticholinergic score of 3 or more; three or more QT-prolonging medicines (known or
+    possible); three or more medicines that are at least moderately serotonergic.
     All moderate."""
     hits: list[Hit] = []
     cns = [d for d in drugs if any(c in cns_active_classes for c in d.classes)]
