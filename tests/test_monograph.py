@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -103,12 +104,42 @@ def test_patient_and_professional_differ(builder: MonographBuilder) -> None:
     assert "pharmacokinetics" in pro and "pharmacokinetics" not in patient
 
 
-def test_other_medicines_table_is_derived(builder: MonographBuilder) -> None:
-    page = builder.build(["paroxetine"])
+def _other_medicines_rows(page: Any) -> dict[str, Any]:
     table = next(b for s in page.sections if s["id"] == "other-medicines" for b in s["blocks"] if b["type"] == "table")
-    rows = {row[0]["text"].split(" (e.g.")[0]: row for row in table["rows"]}
+    return {row[0]["text"].split(" (e.g.")[0]: row for row in table["rows"]}
+
+
+def test_other_medicines_table_is_derived(builder: MonographBuilder) -> None:
+    rows = _other_medicines_rows(builder.build(["paroxetine"], audience="professional"))
     assert rows["Monoamine oxidase inhibitors (MAOIs)"][2]["text"] == "contraindicated"
+    assert "Serotonin toxicity with an MAO inhibitor" in rows["Monoamine oxidase inhibitors (MAOIs)"][1]["text"]
     assert "Tamoxifen" in next(k + v[0]["text"] for k, v in rows.items() if "estrogen" in k)
+
+
+def test_patient_table_uses_everyday_words(builder: MonographBuilder) -> None:
+    """Patients read the same findings in plain words: class descriptions and rule plain titles."""
+    rows = _other_medicines_rows(builder.build(["paroxetine", "clonazepam"], audience="patient"))
+    text = " ".join(cell["text"] for row in rows.values() for cell in row)
+    assert "Additive CNS depression" not in text and "More drowsiness and slower reactions" in text
+    maoi = rows["MAO inhibitor antidepressant"]
+    assert maoi[2]["text"] == "contraindicated" and "serotonin syndrome" in maoi[1]["text"]
+
+
+@pytest.mark.parametrize("ids", [["paroxetine", "clonazepam"], ["diazepam", "mirtazapine"], ["paroxetine", "buspirone"]])
+def test_patient_pages_read_more_easily_than_professional(builder: MonographBuilder, ids: list[str]) -> None:
+    patient = builder.build(ids, audience="patient").readability["flesch_kincaid_grade"]
+    pro = builder.build(ids, audience="professional").readability["flesch_kincaid_grade"]
+    assert patient < pro and patient <= 12, (patient, pro)
+
+
+def test_list_items_count_as_sentences() -> None:
+    """A list of side effects is not one endless sentence when the grade is measured."""
+    from rxcombo.monograph import Monograph
+    from rxcombo.readability import flesch_kincaid_grade
+
+    items = [{"text": w} for w in ("nausea", "headache", "dry mouth", "sleepiness", "dizziness", "sweating")]
+    page = Monograph("t", "t", "patient", [], [{"id": "s", "title": "s", "blocks": [{"type": "list", "title": None, "items": items}]}], [])
+    assert flesch_kincaid_grade(page.plain_text()) == flesch_kincaid_grade(". ".join(i["text"] for i in items) + ".")
 
 
 def test_hostile_names_are_escaped(tmp_path: Path) -> None:

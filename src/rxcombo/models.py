@@ -324,6 +324,7 @@ class RuleText(Strict):
     """The words and sources of one engine rule, in ``kb/rules.yaml``; the logic is in Python."""
 
     title: Text
+    plain_title: Text | None = None  # the title in everyday words, for patient pages
     type: Literal["pharmacodynamic", "pharmacokinetic", "duplication", "cumulative"]
     mechanism: Text
     effect: Text

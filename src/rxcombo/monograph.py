@@ -139,12 +139,27 @@ class Monograph:
         return out
 
     def plain_text(self) -> str:
-        """Every sentence of the page body (for readability and placeholder checks)."""
+        """Every sentence of the page body (for readability and placeholder checks). A list item
+        or table cell is a unit of its own, so it ends a sentence even without a full stop:
+        otherwise a list of side effects would be measured as one endless sentence."""
         out: list[str] = []
         for section in self.sections:
             for block in section["blocks"]:
-                out.extend(_block_texts(block))
+                out.extend(_as_sentence(t) for t in _block_texts(block) if t.strip())
         return "\n".join(out)
+
+
+def _without_article(phrase: str) -> str:
+    """``"a benzodiazepine (sedative ...)"`` -> ``"benzodiazepine (sedative ...)"`` for a table cell."""
+    for article in ("a ", "an "):
+        if phrase.startswith(article):
+            return phrase[len(article):]
+    return phrase
+
+
+def _as_sentence(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _block_texts(block: dict[str, Any]) -> list[str]:
@@ -204,7 +219,7 @@ class MonographBuilder:
             self._how_it_works(records, cites, pro),
             self._how_they_interact(ids, result, cites, pro),
             self._precautions(records, cites),
-            self._other_medicines(ids, cites),
+            self._other_medicines(ids, cites, audience),
             self._evidence(records, ids, cites),
             self._faqs(records, ids, cites),
         ]
@@ -389,15 +404,19 @@ class MonographBuilder:
             best_rank = min(SEVERITY_RANK[f.severity] for f, _ in worst)
             top = [(f, o) for f, o in worst if SEVERITY_RANK[f.severity] == best_rank]
             titles = list(dict.fromkeys(f.title for f, _ in top))[:3]
+            plain_titles = list(dict.fromkeys(self._plain_title(f) for f, _ in top))[:3]
             example_ids = list(dict.fromkeys(o for _, o in top))[:4]
             class_name = classes.get(cid, {}).get("name", cid)
-            examples = [self.catalog.medicine_names[o] for o in example_ids]
+            plain_name = _without_article(classes.get(cid, {}).get("plain") or class_name)
+            examples = ", ".join(self.catalog.medicine_names[o] for o in example_ids)
             rows.append({
                 "class": cid,
                 "class_name": class_name,
-                "label": f"{class_name} (e.g. {', '.join(examples)})",
+                "label": f"{class_name} (e.g. {examples})",
+                "plain_label": f"{plain_name[:1].upper()}{plain_name[1:]} (e.g. {examples})",
                 "severity": top[0][0].severity,
                 "what": "; ".join(titles),
+                "plain_what": "; ".join(plain_titles),
                 "example_ids": frozenset(example_ids),
                 "sources": top[0][0].sources,
             })
@@ -405,7 +424,14 @@ class MonographBuilder:
         self._class_rows[mid] = rows
         return rows
 
-    def _other_medicines(self, ids: list[str], cites: Citations) -> dict[str, Any]:
+    def _plain_title(self, finding: Finding) -> str:
+        """What a finding means in everyday words (the rule's ``plain_title``), for patients."""
+        rule = self.catalog.rules.get(finding.rule)
+        plain = rule.get("plain_title") if rule else None
+        return plain[:1].upper() + plain[1:] if plain else finding.title
+
+    def _other_medicines(self, ids: list[str], cites: Citations, audience: Audience) -> dict[str, Any]:
+        patient = audience == "patient"
         page_ids = set(ids)
         merged: dict[str, dict[str, Any]] = {}
         for mid in ids:
@@ -418,10 +444,11 @@ class MonographBuilder:
                     slot = merged[row["class"]] = {**row, "what": [], "sources": ()}
                 elif SEVERITY_RANK[row["severity"]] < SEVERITY_RANK[slot["severity"]]:
                     slot["severity"] = row["severity"]
-                slot["what"].append(prefix + row["what"] + ".")
+                slot["what"].append(prefix + (row["plain_what"] if patient else row["what"]) + ".")
                 slot["sources"] += row["sources"]
         rows = sorted(merged.values(), key=lambda row: (SEVERITY_RANK[row["severity"]], row["class_name"]))
-        table_rows = [[text(row["label"]), text(" ".join(row["what"]), cites.refs(row["sources"])), text(row["severity"])]
+        table_rows = [[text(row["plain_label"] if patient else row["label"]),
+                       text(" ".join(row["what"]), cites.refs(row["sources"])), text(row["severity"])]
                       for row in rows]
         blocks = []
         if table_rows:
