@@ -116,6 +116,8 @@ def test_cumulative() -> None:
 
 def test_every_rule_has_words(engine) -> None:  # type: ignore[no-untyped-def]
     assert set(engine.catalog.rules) == rules.RULE_IDS
+    # patient pages describe every finding in everyday words
+    assert all(text.get("plain_title") for text in engine.catalog.rules.values())
 
 
 def test_label_interaction_by_id_class_and_enzyme() -> None:
