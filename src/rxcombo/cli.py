@@ -235,6 +235,13 @@ def validate(ctx: click.Context) -> None:
         _fail(exc)
     click.echo(f"OK: {len(knowledge.medicines)} medicines, {len(knowledge.pairs)} curated pairs, "
                f"{len(knowledge.rules)} rules, {len(knowledge.classes)} classes in {root}")
+    if knowledge.fda_table is not None:
+        from .fda_table import compare
+
+        differences, _counts = compare(knowledge)
+        if differences:
+            click.echo(f"Warning: {len(differences)} differences from FDA's table of CYP and transporter examples "
+                       "(rxcombo kb fda-diff lists them)", err=True)
 
 
 @kb.command()
@@ -292,6 +299,50 @@ def import_names(ctx: click.Context, source: Path | None, verbose: bool) -> None
     click.echo(f"Wrote {path}: {len(entries)} of {len(knowledge.medicines)} medicines matched, {names} names; "
                f"{len(missing)} without a UNII, {len(notes) - len(missing)} other notes (-v lists them).")
 
+
+
+@kb.command("import-fda")
+@click.option("--source", type=click.Path(dir_okay=False, path_type=Path), default=Path("../shared/data/fda/cyp-transporter-examples-table1.tsv"),
+              show_default=True, help="FDA's Table 1 of CYP and transporter examples, tab-separated.")
+@click.pass_context
+def import_fda(ctx: click.Context, source: Path) -> None:
+    """Import FDA's Table 1 of drugs that interact with CYP enzymes and transporters."""
+    from .database import default_kb_dir
+    from .fda_table import read_table, write_import
+    from .loader import load_knowledge_base
+
+    try:
+        rows = read_table(source)  # a table that cannot be read fails before the knowledge base is loaded
+        report = write_import(load_knowledge_base(ctx.obj["kb"] or default_kb_dir(), with_fda_table=False), source, rows)
+    except RxcomboError as exc:
+        _fail(exc)
+    click.echo(f"Wrote {report.path}: {report.rows} rows, {report.roles} roles; {report.mapped_rows} rows mapped "
+               f"to {report.medicines} records, {report.rows - report.mapped_rows} unmapped (id: null).")
+
+
+@kb.command("fda-diff")
+@click.option("--json", "as_json", is_flag=True, help="Print the differences and the summary as JSON.")
+@click.pass_context
+def fda_diff(ctx: click.Context, as_json: bool) -> None:
+    """List where records differ from FDA's table of CYP and transporter examples."""
+    from .database import default_kb_dir
+    from .fda_table import compare, summary
+    from .loader import load_knowledge_base
+
+    try:
+        knowledge = load_knowledge_base(ctx.obj["kb"] or default_kb_dir())
+        if knowledge.fda_table is None:
+            raise InputError("no imported/fda-ddi-table.yaml in the knowledge base; run rxcombo kb import-fda first")
+    except RxcomboError as exc:
+        _fail(exc)
+    differences, counts = compare(knowledge)
+    if as_json:
+        click.echo(json.dumps({"differences": [d.to_dict() for d in differences], "counts": counts,
+                               "summary": summary(counts)}, ensure_ascii=False, indent=2))
+        return
+    for d in differences:
+        click.echo(f"{d.file}: {d.field}: [{d.kind}] {d.message()}")
+    click.echo(summary(counts))
 
 
 @kb.command()
@@ -357,3 +408,21 @@ def show(ctx: click.Context, drug: str, as_json: bool) -> None:
         from .console import print_record
 
         print_record(record)
+
+
+@kb.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON (every record's unknown properties).")
+@click.option("--records/--no-records", default=True, help="List each record's unknown properties (text output).")
+@click.pass_context
+def completeness(ctx: click.Context, as_json: bool, records: bool) -> None:
+    """Per property: how many records state a value, state none, or leave it unknown; per record,
+    what it lacks; the summary last."""
+    from .completeness import completeness_report
+
+    report = completeness_report(_engine(ctx).catalog)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    from .console import print_completeness
+
+    print_completeness(report, records)

@@ -36,6 +36,7 @@ CREATE TABLE rules (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE pairs (id TEXT PRIMARY KEY, drug_a TEXT NOT NULL, drug_b TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE sources (key TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE ambiguous (key TEXT PRIMARY KEY, name TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE products (key TEXT PRIMARY KEY, name TEXT NOT NULL, ingredients TEXT NOT NULL, data TEXT NOT NULL);
 """
 
 
@@ -75,29 +76,24 @@ def build_profile(kb: KnowledgeBase, med: Medicine) -> DrugProfile:
         for ancestor in class_ancestry(kb, cid):
             if ancestor not in classes:
                 classes.append(ancestor)
-    risks: dict[str, Prop] = {}
-    r = med.risks
-    for name in ("serotonergic", "cns_depression", "respiratory_depression", "hyponatraemia",
-                 "seizure_threshold", "orthostatic_hypotension", "pressor", "hyperkalaemia"):
-        risk = getattr(r, name)
-        if risk is not None:
-            risks[name] = Prop(risk.level, refs(risk.sources), risk.note)
-    if r.anticholinergic is not None:
-        risks["anticholinergic"] = Prop(r.anticholinergic.score, refs(r.anticholinergic.sources))
-    if r.qt is not None:
-        risks["qt"] = Prop(r.qt.category, refs(r.qt.sources), r.qt.note)
-    if r.bleeding is not None:
-        risks["bleeding"] = Prop(r.bleeding.kind, refs(r.bleeding.sources), r.bleeding.note)
-    if r.mao_inhibition is not None:
-        m = r.mao_inhibition
-        risks["mao_inhibition"] = Prop((m.level, m.selectivity, m.reversible), refs(m.sources))
-    if r.lithium_clearance is not None:
-        lc = r.lithium_clearance
-        risks["lithium_clearance"] = Prop((lc.effect, lc.level), refs(lc.sources))
+    risks, absent = _risk_props(med, refs)
     pk = med.pharmacokinetics
-    substrates = {s.enzyme: Prop((s.role, s.sensitive), refs(s.sources)) for s in pk.substrate_of}
-    inhibits = {m.enzyme: Prop(m.strength, refs(m.sources)) for m in pk.inhibits}
-    induces = {m.enzyme: Prop(m.strength, refs(m.sources)) for m in pk.induces}
+    substrates, inhibits, induces = {}, {}, {}
+    for s in pk.substrate_of:
+        if s.role == "none":
+            absent[f"substrate:{s.enzyme}"] = Prop(None, refs(s.sources))
+        else:
+            substrates[s.enzyme] = Prop((s.role, s.sensitive), refs(s.sources))
+    for kind, mods, target in (("inhibits", pk.inhibits, inhibits), ("induces", pk.induces, induces)):
+        for m in mods:
+            if m.strength == "none":
+                absent[f"{kind}:{m.enzyme}"] = Prop(None, refs(m.sources))
+            else:
+                target[m.enzyme] = Prop(m.strength, refs(m.sources))
+    for kind, entries in (("substrate", pk.not_substrate_of), ("inhibits", pk.not_inhibits), ("induces", pk.not_induces)):
+        for entry in entries:
+            for enzyme in entry.enzymes:
+                absent[f"{kind}:{enzyme}"] = Prop(None, refs(entry.sources), entry.note)
     prodrug = None
     if pk.prodrug is not None:
         p = pk.prodrug
@@ -106,6 +102,10 @@ def build_profile(kb: KnowledgeBase, med: Medicine) -> DrugProfile:
     if pk.narrow_therapeutic_index is not None:
         n = pk.narrow_therapeutic_index
         nti = Prop(n.value, refs(n.sources), n.note)
+    max_daily = None
+    if med.dosing.max_daily is not None:
+        md = med.dosing.max_daily
+        max_daily = Prop((md.amount, md.unit), refs(md.sources), md.note)
     labels = []
     for li in med.label_interactions:
         condition = ("inhibits", li.inhibitors_of.enzyme, li.inhibitors_of.strength) if li.inhibitors_of else \
@@ -123,7 +123,50 @@ def build_profile(kb: KnowledgeBase, med: Medicine) -> DrugProfile:
         prodrug=prodrug,
         narrow_therapeutic_index=nti,
         label_interactions=tuple(labels),
+        absent=absent,
+        max_daily=max_daily,
     )
+
+
+def _risk_props(med: Medicine, refs: Any) -> tuple[dict[str, Prop], dict[str, Prop]]:
+    """The record's risks as engine properties, and the ones it states as absent.
+
+    A plain level risk becomes its level; the structured ones keep what their rules read:
+    mao_inhibition (level, selectivity, reversible), lithium_clearance (effect, level),
+    kidney_perfusion role, chelation (level, ions, spacing), polyvalent_cations (ions),
+    acid_dependent_absorption (level, spacing), live_vaccine True."""
+    risks: dict[str, Prop] = {}
+    absent: dict[str, Prop] = {}
+    for name in type(med.risks).model_fields:
+        risk = getattr(med.risks, name)
+        if risk is None:
+            continue
+        note = getattr(risk, "note", None)
+        if name == "anticholinergic":
+            value: Any = risk.score
+        elif name == "qt":
+            value = None if risk.category == "none" else risk.category
+        elif name == "bleeding":
+            value = None if risk.kind == "none" else risk.kind
+        elif name == "mao_inhibition":
+            value = None if risk.level == "none" else (risk.level, risk.selectivity, risk.reversible)
+        elif name == "lithium_clearance":
+            value = None if risk.level == "none" else (risk.effect, risk.level)
+        elif name == "kidney_perfusion":
+            value = None if risk.role == "none" else risk.role
+        elif name == "chelation":
+            value = None if risk.level == "none" else (risk.level, tuple(risk.ions), risk.spacing)
+        elif name == "polyvalent_cations":
+            value = None if risk.level == "none" or not risk.ions else (risk.level, tuple(risk.ions))
+        elif name == "acid_dependent_absorption":
+            value = None if risk.level == "none" else (risk.level, risk.spacing)
+        elif name == "live_vaccine":
+            value = True if risk.value else None
+        else:
+            value = None if risk.level == "none" else risk.level
+        target = absent if value is None else risks
+        target[name] = Prop(value, refs(risk.sources), note)
+    return risks, absent
 
 
 def name_rows(med: Medicine) -> list[tuple[str, str, str, str]]:
@@ -221,5 +264,9 @@ def _fill(conn: sqlite3.Connection, kb: KnowledgeBase) -> None:
                      [(pid, *sorted(p.drugs), _dump(pair_payload(kb, pid, p))) for pid, p in sorted(kb.pairs.items())])
     conn.executemany("INSERT INTO ambiguous VALUES (?, ?, ?)",
                      sorted((normalize(name), name, _dump(a.model_dump(mode="json"))) for name, a in kb.ambiguous.items()))
+    conn.executemany("INSERT INTO products VALUES (?, ?, ?, ?)",
+                     sorted((normalize(name), name, _dump(p.ingredients),
+                             _dump({**p.model_dump(mode="json"), "sources": [source_ref(kb, c).to_dict() for c in p.sources]}))
+                            for name, p in kb.products.items()))
     conn.executemany("INSERT INTO sources VALUES (?, ?)",
                      [(key, _dump(s.model_dump(mode="json", exclude_none=True))) for key, s in sorted(kb.sources.items())])

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from .errors import Problem
-from .models import Medicine, citation_key
+from .models import RISK_NAMES, Medicine, citation_key
 from .names import normalize
 
 if TYPE_CHECKING:
@@ -66,6 +66,10 @@ def check_consistency(kb: "KnowledgeBase") -> list[Problem]:
     problems += _check_class_properties(kb)
     problems += _check_pairs(kb)
     problems += _check_label_interactions(kb)
+    problems += _check_fda_table(kb)
+    problems += _check_stated_absences(kb)
+    problems += _check_products(kb)
+    problems += _check_reviews(kb)
     if kb.imported is not None:
         for mid in kb.imported.medicines:
             if mid not in kb.medicines:
@@ -142,11 +146,15 @@ def _check_aliases(kb: "KnowledgeBase") -> list[Problem]:
 
 def _check_class_properties(kb: "KnowledgeBase") -> list[Problem]:
     problems = []
+    for cid, cls in kb.classes.items():
+        for i, risk in enumerate(cls.requires):
+            if risk not in RISK_NAMES:
+                problems.append(Problem("classes.yaml", f"{cid}.requires.{i}", f"unknown risk property {risk!r}"))
     for mid, med in kb.medicines.items():
         for cid in med.classes:
             for ancestor in class_ancestry(kb, cid):
                 for risk in kb.classes[ancestor].requires:
-                    if getattr(med.risks, risk) is None:
+                    if risk in RISK_NAMES and getattr(med.risks, risk) is None:
                         problems.append(
                             Problem(
                                 kb.files[mid],
@@ -188,3 +196,62 @@ def _check_pairs(kb: "KnowledgeBase") -> list[Problem]:
             if rule not in kb.rules:
                 problems.append(Problem(rel, f"refines.{i}", f"unknown rule {rule!r}"))
     return problems
+
+
+def _check_stated_absences(kb: "KnowledgeBase") -> list[Problem]:
+    """An enzyme or transporter cannot be both stated and stated absent for the same role."""
+    problems = []
+    for mid, med in kb.medicines.items():
+        pk = med.pharmacokinetics
+        for role, stated, absent in (("substrate_of", [s.enzyme for s in pk.substrate_of], pk.not_substrate_of),
+                                     ("inhibits", [m.enzyme for m in pk.inhibits], pk.not_inhibits),
+                                     ("induces", [m.enzyme for m in pk.induces], pk.not_induces)):
+            seen: set[str] = set()
+            for i, enzyme in enumerate(stated):
+                if enzyme in seen:
+                    problems.append(Problem(kb.files[mid], f"pharmacokinetics.{role}.{i}", f"{enzyme} is listed twice"))
+                seen.add(enzyme)
+            for i, entry in enumerate(absent):
+                for j, enzyme in enumerate(entry.enzymes):
+                    if enzyme in seen:
+                        problems.append(Problem(kb.files[mid], f"pharmacokinetics.not_{role}.{i}.enzymes.{j}",
+                                                f"{enzyme} is also listed in pharmacokinetics.{role}: state it once"))
+                    seen.add(enzyme)
+    return problems
+
+
+def _check_products(kb: "KnowledgeBase") -> list[Problem]:
+    problems = []
+    names = {normalize(n): mid for mid, med in kb.medicines.items() for n in all_names(med)}
+    for name, product in kb.products.items():
+        if normalize(name) in names:
+            problems.append(Problem("products.yaml", name, f"already a name of medicines/{names[normalize(name)]}.yaml"))
+        if len(set(product.ingredients)) != len(product.ingredients):
+            problems.append(Problem("products.yaml", f"{name}.ingredients", "an ingredient repeats"))
+        for i, mid in enumerate(product.ingredients):
+            if mid not in kb.medicines:
+                problems.append(Problem("products.yaml", f"{name}.ingredients.{i}", f"unknown medicine {mid!r}"))
+        for i, cite in enumerate(product.sources):
+            if citation_key(cite) not in kb.sources:
+                problems.append(Problem("products.yaml", f"{name}.sources.{i}",
+                                        f"cites unknown source {citation_key(cite)!r} (products cite sources.yaml)"))
+    return problems
+
+
+def _check_reviews(kb: "KnowledgeBase") -> list[Problem]:
+    problems = []
+    for mid, med in kb.medicines.items():
+        if med.review is None:
+            continue
+        for i, doc in enumerate(med.review.checked_against):
+            if doc.source not in med.sources and doc.source not in kb.sources:
+                problems.append(Problem(kb.files[mid], f"review.checked_against.{i}.source", f"unknown source {doc.source!r}"))
+    return problems
+
+
+def _check_fda_table(kb: "KnowledgeBase") -> list[Problem]:
+    """imported/fda-ddi-table.yaml names existing records; differences from FDA are a report
+    (rxcombo kb fda-diff) until fda_table.BLOCKING is switched on."""
+    from .fda_table import check
+
+    return check(kb)

@@ -38,12 +38,16 @@ def print_check(result: CheckResult, details: bool = True, console: Console | No
     for mid in result.no_interaction_data:
         console.print(f"[yellow]Note: the knowledge base has no interaction data for {escape(mid)}; "
                       "no finding about it means nothing is known, not that it is safe.[/]")
+    for f in result.same_ingredient:
+        console.print(f"{_severity(f)} [bold]Same ingredient twice:[/] {escape(f.summary)}")
     findings = list(result.interactions) + list(result.cumulative)
     if not findings:
         known = [i for i in res.ids if i not in result.no_interaction_data]
         if known:
-            console.print(f"No interactions found among the recognised medicines ({escape(', '.join(known))}) "
+            other = "other " if result.same_ingredient else ""
+            console.print(f"No {other}interactions found among the recognised medicines ({escape(', '.join(known))}) "
                           "in the rxcombo knowledge base. This does not prove the combination is safe.")
+        _print_not_assessed(result, console)
         if res.unresolved:
             console.print("[bold red]Some names were not recognised; the result is incomplete.[/]")
         return
@@ -66,9 +70,41 @@ def print_check(result: CheckResult, details: bool = True, console: Console | No
             console.print(f"   Rule: {escape(f.rule)}; based on: {escape('; '.join(f.basis))}")
             for s in f.sources:
                 console.print(f"   Source: {escape(s.label())}")
+    _print_not_assessed(result, console)
     if res.unresolved:
         console.print("\n[bold red]Incomplete: the names above marked NOT CHECKED were not included.[/]")
     console.print("\n[dim]Information only, not medical advice. Ask a doctor or pharmacist before changing any medicine.[/]")
+
+
+def _print_not_assessed(result: CheckResult, console: Console) -> None:
+    """One line per medicine whose record lacks a property the list needed."""
+    if result.not_assessed:
+        console.print("\n[bold]Not assessed[/] (the knowledge base does not record these properties):")
+        for item in result.not_assessed:
+            console.print(f"  - {escape(item.text)}")
+
+
+def print_completeness(report: dict[str, Any], records: bool = True, console: Console | None = None) -> None:
+    """``rxcombo kb completeness``: the property table, each record's gaps, the summary last."""
+    console = console or Console(highlight=False)
+    table = Table(title="Properties: records that state a value, state none, or leave it unknown")
+    for column in ("property", "stated", "none", "unknown"):
+        table.add_column(column, justify="left" if column == "property" else "right")
+    for row in report["properties"]:
+        table.add_row(escape(row["property"]), str(row["stated"]), str(row["none"]), str(row["unknown"]))
+    console.print(table)
+    if records:
+        console.print("\n[bold]Records: what each one leaves unknown[/]")
+        for r in report["records"]:
+            risks = [k for k in r["unknown"] if ":" not in k]
+            roles = len(r["unknown"]) - len(risks)
+            reviewed = "reviewed" if r["reviewed"] else "not reviewed"
+            console.print(f"{escape(r['id'])} ({reviewed}; {r['stated']} stated, {r['none']} none): "
+                          f"unknown {escape(', '.join(risks))}; {roles} enzyme/transporter roles")
+    s = report["summary"]
+    console.print(f"\nSummary: {s['records']} records x {s['properties_per_record']} properties: "
+                  f"{s['stated_share']:.1%} stated, {s['none_share']:.1%} stated none, {s['unknown_share']:.1%} unknown; "
+                  f"{s['reviewed']} records reviewed ({s['reviewed_share']:.1%}).")
 
 
 def _fact(value: Any) -> str:

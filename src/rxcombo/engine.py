@@ -19,7 +19,9 @@ from .findings import Finding, dedupe_sources
 from .profile import DrugProfile, SourceRef, intern_ref
 from .resolver import Resolution, Resolver
 from .findings import SEVERITY_RANK
-from .rules import PAIR_RULES, Hit, cumulative, duplication, label_interaction
+from .rule_base import any_prop
+from .rules import PAIR_RULES, Basis, Hit, cumulative, duplication, label_interaction
+from .assessment import NotAssessed, not_assessed
 
 MAX_MEDICINES = 50
 
@@ -40,6 +42,8 @@ class CheckResult:
     interactions: tuple[Finding, ...]
     cumulative: tuple[Finding, ...]
     no_interaction_data: tuple[str, ...] = ()  # recognised, but the record states nothing the rules can use
+    same_ingredient: tuple[Finding, ...] = ()  # one ingredient in more than one entry: shown first
+    not_assessed: tuple[NotAssessed, ...] = ()  # properties the list needed that records do not state
 
     @property
     def complete(self) -> bool:
@@ -48,7 +52,7 @@ class CheckResult:
 
     @property
     def highest_severity(self) -> str | None:
-        all_findings = self.interactions + self.cumulative
+        all_findings = self.same_ingredient + self.interactions + self.cumulative
         return min(all_findings, key=Finding.sort_key).severity if all_findings else None
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,13 +70,15 @@ class CheckResult:
             "complete": self.complete,
             "highest_severity": self.highest_severity,
             "no_interaction_data": list(self.no_interaction_data),
+            "not_assessed": [n.to_dict() for n in self.not_assessed],
+            "same_ingredient": [f.to_dict() for f in self.same_ingredient],
         }
 
 
 class Engine:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
-        self.resolver = Resolver(catalog.names, catalog.medicine_names, catalog.ambiguous)
+        self.resolver = Resolver(catalog.names, catalog.medicine_names, catalog.ambiguous, catalog.products)
         self._pair_cache: dict[tuple[str, str], tuple[Finding, ...]] = {}
         # Findings are kept alive by the two caches below, so their id() is a safe key
         # for their serialised forms.
@@ -105,7 +111,10 @@ class Engine:
         interactions.sort(key=Finding.sort_key)
         totals = tuple(sorted((self._cumulative_finding(h) for h in cumulative(profiles, self.catalog.cns_active_classes)), key=Finding.sort_key))
         sparse = tuple(p.id for p in profiles if not p.has_interaction_data)
-        return CheckResult(inputs or tuple(ids), resolution or Resolution(ids=tuple(ids)), tuple(interactions), totals, sparse)
+        resolution = resolution or Resolution(ids=tuple(ids))
+        repeated = tuple(self._same_ingredient(mid, entries) for mid, entries in resolution.repeated_ingredients().items())
+        return CheckResult(inputs or tuple(ids), resolution, tuple(interactions), totals, sparse,
+                           repeated, not_assessed(profiles))
 
     def pair(self, a: str, b: str) -> tuple[Finding, ...]:
         """All findings for two medicine ids (order does not matter), cached."""
@@ -168,6 +177,22 @@ class Engine:
             findings = [f for f in findings if f.rule not in curated["refines"]]
             findings.append(self._curated(curated, (pa, pb), replaced))
         return tuple(sorted(findings, key=Finding.sort_key))
+
+    def _same_ingredient(self, mid: str, entries: tuple[str, ...]) -> Finding:
+        """The same ingredient reached through several entries (a brand and its generic, two
+        combination products): moderate, with the record's daily maximum when it states one."""
+        profile = self.catalog.profile(mid)
+        shown = [f"“{e}”" for e in entries]
+        params = {"ingredient": profile.name, "entries": ", ".join(shown[:-1]) + " and " + shown[-1], "maximum": ""}
+        basis_prop = profile.max_daily
+        if basis_prop is not None:
+            amount, unit = basis_prop.value
+            params["maximum"] = f" ({amount:,.0f} {unit} a day for {profile.name})" if amount == int(amount) else f" ({amount} {unit} a day)"
+        prop = basis_prop or any_prop(profile)
+        basis = (Basis(mid, f"in entries: {', '.join(entries)}", prop),)
+        if basis_prop is not None:
+            basis += (Basis(mid, f"max_daily={params['maximum'].strip(' ()')}", basis_prop),)
+        return self._finding(Hit("same-ingredient", "moderate", (profile,), params, basis))
 
     def _cumulative_finding(self, hit: Hit) -> Finding:
         key = (hit.rule, tuple(d.id for d in hit.drugs), tuple(sorted(hit.params.items())))

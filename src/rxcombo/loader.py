@@ -15,7 +15,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import KnowledgeBaseError, Problem
-from .models import Alias, AmbiguousName, DrugClass, ImportedFile, Medicine, PairEntry, RuleText, Source
+from .fda_table import FdaTable
+from .models import Alias, AmbiguousName, DrugClass, ImportedFile, Medicine, PairEntry, Product, RuleText, Source
 
 DEFAULT_KB_DIR = Path(__file__).parent / "kb"
 M = TypeVar("M", bound=BaseModel)
@@ -35,6 +36,8 @@ class KnowledgeBase:
     ambiguous: dict[str, AmbiguousName] = field(default_factory=dict)
     imported: ImportedFile | None = None  # names from the FDA UNII list (kb import-names)
     aliases: dict[str, Alias] = field(default_factory=dict)
+    products: dict[str, Product] = field(default_factory=dict)  # combination brands -> ingredients
+    fda_table: FdaTable | None = None  # FDA's Table 1 of CYP and transporter examples (kb import-fda)
 
     def source_for(self, cite: str, medicine: Medicine | None = None, pair: PairEntry | None = None) -> Source | None:
         key = cite.split("#", 1)[0]
@@ -47,10 +50,13 @@ class KnowledgeBase:
 
 def yaml_files(root: Path) -> list[Path]:
     """Every YAML file the knowledge base consists of, in a stable order."""
-    files = [root / "sources.yaml", root / "classes.yaml", root / "rules.yaml", root / "ambiguous.yaml", root / "aliases.yaml"]
+    files = [root / "sources.yaml", root / "classes.yaml", root / "rules.yaml", root / "ambiguous.yaml", root / "aliases.yaml",
+             root / "products.yaml"]
+    files += sorted((root / "classes").glob("*.yaml"))
     files += sorted((root / "medicines").glob("*.yaml"))
     files += sorted((root / "pairs").glob("*.yaml"))
     files.append(root / "imported" / "unii.yaml")
+    files.append(root / "imported" / "fda-ddi-table.yaml")
     return [f for f in files if f.exists()]
 
 
@@ -102,8 +108,10 @@ def _load_mapping(
     return out
 
 
-def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
-    """Read and check the whole knowledge base; raise with every problem found."""
+def load_knowledge_base(root: Path | None = None, with_fda_table: bool = True) -> KnowledgeBase:
+    """Read and check the whole knowledge base; raise with every problem found.
+
+    ``with_fda_table=False`` leaves out imported/fda-ddi-table.yaml (kb import-fda rewrites it)."""
     from .consistency import check_consistency
 
     root = Path(root) if root else DEFAULT_KB_DIR
@@ -112,9 +120,16 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
         raise KnowledgeBaseError([Problem(str(root), "", "knowledge-base folder does not exist")])
     sources = _load_mapping(root, "sources.yaml", Source, problems)
     classes = _load_mapping(root, "classes.yaml", DrugClass, problems)
+    for path in sorted((root / "classes").glob("*.yaml")):
+        rel = f"classes/{path.name}"
+        for cid, cls in _load_mapping(root, rel, DrugClass, problems).items():
+            if cid in classes:
+                problems.append(Problem(rel, cid, "class is already declared in another classes file"))
+            classes[cid] = cls
     rules = _load_mapping(root, "rules.yaml", RuleText, problems)
     ambiguous = _load_mapping(root, "ambiguous.yaml", AmbiguousName, problems, required=False)
     aliases = _load_mapping(root, "aliases.yaml", Alias, problems, required=False)
+    products = _load_mapping(root, "products.yaml", Product, problems, required=False)
 
     medicines: dict[str, Medicine] = {}
     files: dict[str, str] = {}
@@ -151,8 +166,16 @@ def load_knowledge_base(root: Path | None = None) -> KnowledgeBase:
         data = _read_yaml(imported_path, "imported/unii.yaml", problems)
         if data is not None:
             imported = _validate(ImportedFile, data, "imported/unii.yaml", "", problems)
+    fda_table = None
+    fda_path = root / "imported" / "fda-ddi-table.yaml"
+    if with_fda_table and fda_path.exists():
+        data = _read_yaml(fda_path, "imported/fda-ddi-table.yaml", problems)
+        if data is not None:
+            fda_table = _validate(FdaTable, data, "imported/fda-ddi-table.yaml", "", problems)
 
-    kb = KnowledgeBase(root, medicines, classes, rules, pairs, sources, files, ambiguous, imported, aliases)
+    kb = KnowledgeBase(root=root, medicines=medicines, classes=classes, rules=rules, pairs=pairs, sources=sources,
+                       files=files, ambiguous=ambiguous, imported=imported, aliases=aliases, products=products,
+                       fda_table=fda_table)
     problems += check_consistency(kb)
     if problems:
         raise KnowledgeBaseError(problems)

@@ -20,13 +20,24 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Cite = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*(#[^\s#][^#]*)?$")]
 Citations = Annotated[list[Cite], Field(min_length=1)]
 
-Level = Literal["high", "moderate", "low"]
+# "none" states an absence that a source supports (a label saying "no clinically relevant
+# effect"); a property that is left out is unknown, and the engine reports it as not assessed.
+Level = Literal["high", "moderate", "low", "none"]
 Severity = Literal["contraindicated", "major", "moderate", "minor"]
-Strength = Literal["strong", "moderate", "weak"]
+# "unrated": a clinically relevant inhibitor or inducer whose source gives no strength (FDA's table
+# lists transporter inhibitors without one); the rules count it as moderate.
+Strength = Literal["strong", "moderate", "weak", "unrated", "none"]
+ENZYMES = (
+    "CYP1A2", "CYP2A6", "CYP2B6", "CYP2C8", "CYP2C9", "CYP2C19", "CYP2D6", "CYP2E1", "CYP3A4",
+    "UGT1A1", "UGT1A4", "UGT2B7", "XO",
+)
+TRANSPORTERS = ("P-gp", "BCRP", "OATP1B1", "OATP1B3", "OCT2", "MATE1", "MATE2-K", "OAT1", "OAT3")
 Enzyme = Literal[
-    "CYP1A2", "CYP2B6", "CYP2C8", "CYP2C9", "CYP2C19", "CYP2D6", "CYP2E1", "CYP3A4",
-    "UGT1A4", "UGT2B7", "P-gp", "BCRP", "OATP1B1", "OATP1B3", "OCT2", "MATE1",
+    "CYP1A2", "CYP2A6", "CYP2B6", "CYP2C8", "CYP2C9", "CYP2C19", "CYP2D6", "CYP2E1", "CYP3A4",
+    "UGT1A1", "UGT1A4", "UGT2B7", "XO",
+    "P-gp", "BCRP", "OATP1B1", "OATP1B3", "OCT2", "MATE1", "MATE2-K", "OAT1", "OAT3",
 ]
+Ion = Literal["calcium", "magnesium", "aluminium", "iron", "zinc", "bismuth", "lanthanum", "sevelamer"]
 
 
 class Strict(BaseModel):
@@ -91,8 +102,11 @@ class HalfLife(Sourced):
 
 
 class Substrate(Sourced):
+    """A pathway of elimination or uptake: ``major`` (clinically relevant), ``minor``, or
+    ``none`` (a source says the medicine is not a substrate)."""
+
     enzyme: Enzyme
-    role: Literal["major", "minor"]
+    role: Literal["major", "minor", "none"]
     fraction: float | None = Field(default=None, gt=0, le=1)
     sensitive: bool = False
 
@@ -113,13 +127,32 @@ class Flag(Sourced):
     note: Text | None = None
 
 
+class NarrowMargin(Sourced):
+    """A small rise in exposure is dangerous (narrow therapeutic index, or a boxed warning about
+    inhibitors of the medicine's clearance): a moderate inhibitor of its main pathway is then major."""
+
+    value: bool
+    note: Text | None = None
+
+
+class NotInvolved(Sourced):
+    """Enzymes and transporters that a source says the medicine does not inhibit, induce or
+    depend on (e.g. "no clinically relevant inhibition of CYP1A2, 2C9, 2C19, 2D6 or 3A4")."""
+
+    enzymes: Annotated[list[Enzyme], Field(min_length=1)]
+    note: Text | None = None
+
+
 class Pharmacokinetics(Strict):
     half_life: HalfLife | None = None
+    not_inhibits: list[NotInvolved] = []
+    not_induces: list[NotInvolved] = []
+    not_substrate_of: list[NotInvolved] = []
     substrate_of: list[Substrate] = []
     inhibits: list[Modulation] = []
     induces: list[Modulation] = []
     prodrug: Prodrug | None = None
-    narrow_therapeutic_index: Flag | None = None
+    narrow_therapeutic_index: NarrowMargin | None = None
 
 
 class Risk(Sourced):
@@ -128,30 +161,85 @@ class Risk(Sourced):
 
 
 class Anticholinergic(Sourced):
+    """Anticholinergic burden score; 0 is a stated absence (the medicine was looked up on the
+    scale and is not on it: say which scale)."""
+
     score: int = Field(ge=0, le=3)
+    scale: Text | None = None
     note: Text | None = None
 
 
 class QT(Sourced):
-    category: Literal["known", "possible", "conditional"]
+    category: Literal["known", "possible", "conditional", "none"]
     note: Text | None = None
 
 
 class Bleeding(Sourced):
-    kind: Literal["anticoagulant", "antiplatelet", "nsaid", "serotonergic", "other"]
+    kind: Literal["anticoagulant", "antiplatelet", "nsaid", "serotonergic", "other", "none"]
     note: Text | None = None
 
 
 class MAOInhibition(Sourced):
     level: Level
-    selectivity: Literal["non-selective", "MAO-A", "MAO-B"]
-    reversible: bool
+    selectivity: Literal["non-selective", "MAO-A", "MAO-B"] | None = None
+    reversible: bool | None = None
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _described(self) -> "MAOInhibition":
+        if self.level != "none" and (self.selectivity is None or self.reversible is None):
+            raise ValueError("an MAO inhibitor needs selectivity and reversible")
+        return self
 
 
 class LithiumClearance(Sourced):
-    effect: Literal["decreases", "increases"]
+    effect: Literal["decreases", "increases"] | None = None
     level: Level
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _described(self) -> "LithiumClearance":
+        if self.level != "none" and self.effect is None:
+            raise ValueError("say whether lithium clearance decreases or increases")
+        return self
+
+
+class KidneyPerfusion(Sourced):
+    """How a medicine affects the kidney's blood flow and filtration (the "triple whammy":
+    an NSAID, a drug that blocks the renin-angiotensin system, and a diuretic)."""
+
+    role: Literal["prostaglandin-inhibition", "raas-blockade", "volume-depletion", "none"]
+    note: Text | None = None
+
+
+class Chelation(Sourced):
+    """Absorption is reduced when taken with polyvalent cations (chelation or binding).
+    ``spacing`` says how the label tells people to space the doses."""
+
+    level: Level
+    ions: list[Ion] = []  # empty: every polyvalent cation
+    spacing: Text | None = None
+    note: Text | None = None
+
+
+class Cations(Sourced):
+    """The medicine, supplement or food carries polyvalent cations that bind other medicines."""
+
+    ions: list[Ion] = []  # empty with level none: a stated absence
+    level: Level = "high"
+    note: Text | None = None
+
+
+class AcidDependentAbsorption(Sourced):
+    """Absorption needs stomach acid: acid suppressants lower it."""
+
+    level: Level
+    spacing: Text | None = None
+    note: Text | None = None
+
+
+class LiveVaccine(Sourced):
+    value: bool
     note: Text | None = None
 
 
@@ -169,6 +257,27 @@ class Risks(Strict):
     pressor: Risk | None = None
     lithium_clearance: LithiumClearance | None = None
     hyperkalaemia: Risk | None = None
+    # heart, vessels, muscle, metabolism, organs
+    bradycardia: Risk | None = None  # slows heart rate or AV conduction
+    vasoconstriction: Risk | None = None  # constricts coronary and peripheral arteries
+    myopathy: Risk | None = None  # muscle injury, rhabdomyolysis
+    hypoglycaemia: Risk | None = None  # lowers blood sugar
+    masks_hypoglycaemia: Risk | None = None  # hides the warning signs of low blood sugar
+    hypokalaemia: Risk | None = None  # lowers potassium
+    low_potassium_toxicity: Risk | None = None  # toxicity is more likely when potassium is low
+    pressor_potentiation: Risk | None = None  # potentiates sympathomimetic amines (e.g. tricyclics)
+    kidney_perfusion: KidneyPerfusion | None = None
+    nephrotoxicity: Risk | None = None
+    hepatotoxicity: Risk | None = None
+    myelosuppression: Risk | None = None
+    immunosuppression: Risk | None = None
+    live_vaccine: LiveVaccine | None = None
+    disulfiram_reaction: Risk | None = None  # reaction with alcohol
+    chelation: Chelation | None = None
+    polyvalent_cations: Cations | None = None
+    acid_dependent_absorption: AcidDependentAbsorption | None = None
+    acid_suppression: Risk | None = None
+    vitamin_k: Risk | None = None  # vitamin K content that opposes vitamin K antagonists
 
 
 class DoseEntry(Sourced):
@@ -182,7 +291,16 @@ class Form(Sourced):
     strengths: list[Text] = []
 
 
+class DailyMaximum(Sourced):
+    """The most a person may take in a day, across all products (used by the same-ingredient check)."""
+
+    amount: float = Field(gt=0)
+    unit: Literal["mg", "g", "mcg", "units", "mL"]
+    note: Text | None = None
+
+
 class Dosing(Strict):
+    max_daily: DailyMaximum | None = None
     adult: list[DoseEntry] = []
     forms: list[Form] = []
     elderly: Statement | None = None
@@ -230,6 +348,23 @@ class Evidence(Sourced):
     finding: Text
 
 
+class CheckedDocument(Strict):
+    """A document whose text was read to check a record, with the address it was read at."""
+
+    source: Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None  # exactly where it was read
+    sections: list[Text] = []
+
+
+class Review(Strict):
+    """The review trail: when the record's engine-relevant facts were checked, against what,
+    and which facts could not be checked (they stay marked until someone checks them)."""
+
+    date: Annotated[str, StringConstraints(pattern=r"^20[0-9]{2}-[01][0-9]-[0-3][0-9]$")]
+    checked_against: Annotated[list[CheckedDocument], Field(min_length=1)]
+    unchecked: list[Text] = []
+
+
 COUNTRY = Literal["US", "UK", "IN", "EU", "CA", "AU"]
 
 
@@ -238,7 +373,7 @@ class Medicine(Strict):
 
     id: Id
     name: Text
-    kind: Literal["medicine", "substance", "supplement"] = "medicine"
+    kind: Literal["medicine", "substance", "supplement", "food"] = "medicine"
     synonyms: list[Text] = []
     salts: list[Text] = []
     brands: dict[COUNTRY, list[Text]] = {}
@@ -265,6 +400,7 @@ class Medicine(Strict):
     evidence: list[Evidence] = []
     label_interactions: list[LabelInteraction] = []
     provenance: dict[str, Text] = {}
+    review: Review | None = None
 
     @field_validator("synonyms", "salts")
     @classmethod
@@ -283,13 +419,7 @@ class DrugClass(Strict):
     cns_active: bool = False
     nervous_system: bool = False  # counts as a nervous-system medicine in catalogue coverage
     psychiatric: bool = False  # the site builds a page for every pair of psychiatric medicines
-    requires: list[
-        Literal[
-            "serotonergic", "cns_depression", "respiratory_depression", "anticholinergic", "qt",
-            "bleeding", "hyponatraemia", "seizure_threshold", "orthostatic_hypotension",
-            "mao_inhibition", "pressor", "lithium_clearance", "hyperkalaemia",
-        ]
-    ] = []
+    requires: list[Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")]] = []  # risk names (checked)
     plain: Text | None = None
 
 
@@ -305,6 +435,14 @@ class AmbiguousName(Strict):
 
     reason: Text
     candidates: list[Text] = []
+
+
+class Product(Strict):
+    """A brand that combines several ingredients ("Percocet": oxycodone and paracetamol)."""
+
+    ingredients: Annotated[list[Id], Field(min_length=2)]
+    country: COUNTRY | None = None
+    sources: Citations
 
 
 class ImportedNames(Strict):
@@ -357,3 +495,6 @@ def citation_key(cite: str) -> str:
     """``"label#5.4"`` -> ``"label"``."""
     return cite.split("#", 1)[0]
 
+
+
+RISK_NAMES: tuple[str, ...] = tuple(Risks.model_fields)

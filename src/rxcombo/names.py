@@ -44,12 +44,13 @@ def normalize(name: str) -> str:
 
 
 def strip_salts_and_forms(key: str) -> str:
-    """``"escitalopram oxalate 10 mg tablets (oral)"`` -> ``"escitalopram"``."""
+    """``"escitalopram oxalate 10 mg tablets (oral)"`` -> ``"escitalopram"``;
+    ``"percocet 5 mg/325 mg tablet"`` -> ``"percocet"`` (a slash left between doses goes too)."""
     text = _PAREN_RE.sub(" ", key)
     text = _DOSE_RE.sub(" ", text)
     text = _SALT_RE.sub(" ", text)
     text = _FORM_RE.sub(" ", text)
-    return " ".join(text.split())
+    return " ".join(word for word in text.split() if word.strip("/"))
 
 
 def remove_brackets(text: str) -> str:

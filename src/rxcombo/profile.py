@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 LEVELS = {"low": 1, "moderate": 2, "high": 3}
-STRENGTHS = {"weak": 1, "moderate": 2, "strong": 3}
+STRENGTHS = {"weak": 1, "moderate": 2, "unrated": 2, "strong": 3}  # unrated counts as moderate
 
 
 _REF_DICTS: dict["SourceRef", dict[str, Any]] = {}
@@ -102,6 +102,20 @@ class DrugProfile:
     narrow_therapeutic_index: Prop | None = None
     # value: (ids, classes, ("inhibits"|"induces"|"", enzyme, min strength), severity, effect, management)
     label_interactions: tuple[Prop, ...] = ()
+    # Properties a source states as absent: "qt", "substrate:CYP3A4", "inhibits:P-gp"... Rules never
+    # read them; they tell a stated absence from an unknown (see assessment.py).
+    absent: dict[str, Prop] = field(default_factory=dict)
+    max_daily: Prop | None = None  # value: (amount, unit)
+
+    def knows(self, key: str) -> bool:
+        """True when the record states ``key`` (a risk name or "substrate:E", "inhibits:E",
+        "induces:E"), as a value or as an absence."""
+        if key in self.absent:
+            return True
+        kind, _, enzyme = key.partition(":")
+        if not enzyme:
+            return key in self.risks
+        return enzyme in {"substrate": self.substrates, "inhibits": self.inhibits, "induces": self.induces}[kind]
 
     @property
     def has_interaction_data(self) -> bool:
@@ -135,6 +149,8 @@ class DrugProfile:
             "prodrug": prop(self.prodrug),
             "narrow_therapeutic_index": prop(self.narrow_therapeutic_index),
             "label_interactions": [prop(p) for p in self.label_interactions],
+            "absent": {k: prop(v) for k, v in sorted(self.absent.items())},
+            "max_daily": prop(self.max_daily),
         }
 
     @classmethod
@@ -166,4 +182,6 @@ class DrugProfile:
             prodrug=prop(data["prodrug"]),
             narrow_therapeutic_index=prop(data["narrow_therapeutic_index"]),
             label_interactions=tuple(_label(p) for p in data.get("label_interactions", [])),
+            absent=props(data.get("absent", {})),
+            max_daily=prop(data.get("max_daily")),
         )

@@ -1,6 +1,7 @@
 """From what people type to knowledge-base ids, never dropping a name silently.
 
-Order of attempts for one input: the exact name (generic, synonym, salt or brand, any
+Order of attempts for one input: a combination brand (``products.yaml``: "Percocet" is
+oxycodone and paracetamol); the exact name (generic, synonym, salt or brand, any
 case); the name without salt, dose and form words; a fixed-dose combination split into
 its parts ("Paroxetine + Clonazepam", "paroxetine/clonazepam"). Whatever is left is
 reported as unresolved, with up to three suggestions from fuzzy matching.
@@ -54,12 +55,23 @@ class Resolution:
     resolved: tuple[Resolved, ...] = ()
     unresolved: tuple[Unresolved, ...] = ()
     ids: tuple[str, ...] = field(default=())  # unique recognised ids in input order
+    entries: tuple[tuple[str, tuple[str, ...]], ...] = ()  # each input with the ids it resolved to
+
+    def repeated_ingredients(self) -> dict[str, tuple[str, ...]]:
+        """Ingredient id -> the entries it came from, for ingredients that more than one entry holds."""
+        sources: dict[str, list[str]] = {}
+        for raw, ids in self.entries:
+            for mid in ids:
+                sources.setdefault(mid, []).append(raw)
+        return {mid: tuple(raws) for mid, raws in sources.items() if len(raws) > 1}
 
 
 class Resolver:
     def __init__(self, names: dict[str, tuple[str, str, str]], medicine_names: dict[str, str],
-                 ambiguous: dict[str, tuple[str, dict[str, Any]]] | None = None):
+                 ambiguous: dict[str, tuple[str, dict[str, Any]]] | None = None,
+                 products: dict[str, tuple[str, tuple[str, ...]]] | None = None):
         self._names = names
+        self._products = products or {}
         self._medicine_names = medicine_names
         self._ambiguous = ambiguous or {}
         self._choices: list[str] | None = None
@@ -83,6 +95,13 @@ class Resolver:
             hit = self._names.get(key)
             if hit is not None:
                 return hit[0], hit[2]
+        return None
+
+    def _product(self, text: str) -> tuple[str, tuple[str, ...]] | None:
+        for key in self._keys(text):
+            hit = self._products.get(key)
+            if hit is not None:
+                return hit
         return None
 
     def _ambiguity(self, text: str) -> Unresolved | None:
@@ -125,6 +144,10 @@ class Resolver:
 
     def _resolve_text(self, text: str, suggestions: bool = True) -> tuple[tuple[Resolved, ...], tuple[Unresolved, ...]]:
         suggest = self.suggest if suggestions else (lambda _text: ())
+        product = self._product(text)
+        if product is not None:
+            name, ingredients = product
+            return tuple(Resolved(text, mid, self._medicine_names[mid], "product", name) for mid in ingredients), ()
         hit = self._exact(text)
         if hit is not None:
             mid, kind = hit
@@ -151,9 +174,11 @@ class Resolver:
     def resolve(self, inputs: list[str]) -> Resolution:
         resolved: list[Resolved] = []
         unresolved: list[Unresolved] = []
+        entries: list[tuple[str, tuple[str, ...]]] = []
         for raw in inputs:
             r, u = self.resolve_one(raw)
             resolved += r
             unresolved += u
+            entries.append((raw, tuple(dict.fromkeys(x.id for x in r))))
         ids = tuple(dict.fromkeys(r.id for r in resolved))
-        return Resolution(tuple(resolved), tuple(unresolved), ids)
+        return Resolution(tuple(resolved), tuple(unresolved), ids, tuple(entries))

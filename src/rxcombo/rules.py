@@ -12,35 +12,12 @@ signals (low + low levels, weak inhibitors, minor pathways) produce no hit.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
+from . import organ_rules
 from .profile import LEVELS, STRENGTHS, DrugProfile, Prop
+from .rule_base import Basis, Hit, any_prop, level_pair as _level_pair, ordered as _ordered, risk_basis as _risk
 
-
-@dataclass(frozen=True, slots=True)
-class Basis:
-    drug: str
-    fact: str
-    prop: Prop
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    rule: str
-    severity: str
-    drugs: tuple[DrugProfile, ...]
-    params: dict[str, str] = field(default_factory=dict)
-    basis: tuple[Basis, ...] = ()
-
-
-def _risk(drug: DrugProfile, name: str, shown: str | None = None) -> Basis:
-    prop = drug.risks[name]
-    return Basis(drug.id, f"{name}={shown if shown is not None else prop.value}", prop)
-
-
-def _ordered(a: DrugProfile, b: DrugProfile, key: Callable[[DrugProfile], int]) -> tuple[DrugProfile, DrugProfile]:
-    """The drug with the larger key first, ties by id, so that results never depend on input order."""
-    return (a, b) if (key(a), b.id) >= (key(b), a.id) else (b, a)
+__all__ = ["Basis", "Hit", "PAIR_RULES", "RULE_IDS", "cumulative", "duplication", "label_interaction"]
 
 
 # ---------------------------------------------------------------- pharmacodynamic rules
@@ -160,24 +137,6 @@ def bleeding(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     return [Hit("bleeding", severity, (first, second), basis=(_risk(first, "bleeding"), _risk(second, "bleeding")))]
 
 
-def _level_pair(rule: str, risk: str, table: Callable[[int, int], str | None]) -> Callable[[DrugProfile, DrugProfile], list[Hit]]:
-    """A rule over one level risk that both drugs carry; ``table(high, low)`` gives the severity."""
-
-    def check(a: DrugProfile, b: DrugProfile) -> list[Hit]:
-        la, lb = a.level(risk), b.level(risk)
-        if not la or not lb:
-            return []
-        severity = table(max(la, lb), min(la, lb))
-        if severity is None:
-            return []
-        first, second = _ordered(a, b, lambda d: d.level(risk))
-        return [Hit(rule, severity, (first, second), basis=(_risk(first, risk), _risk(second, risk)))]
-
-    check.__name__ = rule.replace("-", "_")
-    check.__doc__ = f"Both drugs carry {risk}; severity by (higher, lower) level: see the table function."
-    return check
-
-
 def _hyponatraemia(high: int, low: int) -> str | None:
     """moderate when both are at least moderate; minor for high + low; else nothing."""
     return "moderate" if low >= 2 else "minor" if high == 3 else None
@@ -240,24 +199,32 @@ def lithium(a: DrugProfile, b: DrugProfile) -> list[Hit]:
 # ---------------------------------------------------------------- pharmacokinetic rules
 
 def _narrow_margin(victim: DrugProfile) -> bool:
-    """A rise in exposure is dangerous: narrow therapeutic index, known QT risk,
-    dose-related seizure risk (seizure_threshold high), or a sensitive substrate with
-    strong sedative effect."""
-    if victim.narrow_therapeutic_index and victim.narrow_therapeutic_index.value:
+    """A rise in exposure is dangerous: a narrow margin stated in the record (narrow therapeutic
+    index, or a boxed warning about inhibitors), known QT risk, dose-related seizure risk
+    (seizure_threshold high), or a sensitive substrate with strong sedative effect or a muscle
+    injury risk (myopathy moderate or more, e.g. simvastatin)."""
+    if _stated_narrow(victim):
         return True
     if victim.level("seizure_threshold") == 3:
         return True
     qt_prop = victim.risks.get("qt")
     if qt_prop and qt_prop.value == "known":
         return True
-    return victim.level("cns_depression") == 3 and any(p.value[1] for p in victim.substrates.values())
+    sensitive = any(p.value[1] for p in victim.substrates.values())
+    return sensitive and (victim.level("cns_depression") == 3 or victim.level("myopathy") >= 2)
+
+
+def _stated_narrow(victim: DrugProfile) -> bool:
+    return bool(victim.narrow_therapeutic_index and victim.narrow_therapeutic_index.value)
 
 
 def _enzyme_modulation(rule: str, verb: str, modulations: dict[str, Prop], perpetrator: DrugProfile,
-                       victim: DrugProfile, narrow: bool) -> list[Hit]:
+                       victim: DrugProfile, narrow: bool, stated_narrow: bool) -> list[Hit]:
     """Shared by inhibition and induction: strong -> major for a narrow-margin victim, else
-    moderate; moderate -> moderate for a narrow-margin victim, else minor; weak -> nothing.
-    Only the victim's major pathways count, and never a prodrug's activation route."""
+    moderate; moderate -> major when the victim's record states a narrow margin (narrow
+    therapeutic index or a boxed warning), moderate for another narrow-margin victim, else
+    minor; weak -> nothing. Only the victim's major pathways count, and never a prodrug's
+    activation route. Transporters (P-gp, BCRP, OATPs, OCT2, MATEs, OATs) count like enzymes."""
     hits = []
     for enzyme, mod in modulations.items():
         sub = victim.substrates.get(enzyme)
@@ -266,24 +233,30 @@ def _enzyme_modulation(rule: str, verb: str, modulations: dict[str, Prop], perpe
         strength = STRENGTHS[mod.value]
         if strength < 2:
             continue
-        severity = ("major" if narrow else "moderate") if strength == 3 else ("moderate" if narrow else "minor")
+        if strength == 3:
+            severity = "major" if narrow else "moderate"
+        else:
+            severity = "major" if stated_narrow else "moderate" if narrow else "minor"
         hits.append(Hit(rule, severity, (perpetrator, victim), {"enzyme": enzyme, "strength": mod.value},
                         (Basis(perpetrator.id, f"{verb} {enzyme} ({mod.value})", mod),
-                         Basis(victim.id, f"substrate of {enzyme} ({sub.value[0]})", sub))))
+                         Basis(victim.id, f"substrate of {enzyme} ({sub.value[0]})", sub))
+                        + ((Basis(victim.id, "narrow margin", victim.narrow_therapeutic_index),)
+                           if stated_narrow and victim.narrow_therapeutic_index else ())))
     return hits
 
 
 def enzyme_inhibition(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
     """Inhibitor of the victim's major pathway; "narrow margin" as in ``_narrow_margin``."""
     return _enzyme_modulation("enzyme-inhibition", "inhibits", perpetrator.inhibits, perpetrator, victim,
-                              _narrow_margin(victim))
+                              _narrow_margin(victim), _stated_narrow(victim))
 
 
 def enzyme_induction(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
     """Inducer of the victim's major pathway; "narrow margin" means a narrow therapeutic index
-    (loss of effect matters most there)."""
-    nti = bool(victim.narrow_therapeutic_index and victim.narrow_therapeutic_index.value)
-    return _enzyme_modulation("enzyme-induction", "induces", perpetrator.induces, perpetrator, victim, nti)
+    (loss of effect matters most there): strong -> major, moderate -> moderate (a moderate
+    inducer acts over weeks and is managed by dose adjustment)."""
+    nti = _stated_narrow(victim)
+    return _enzyme_modulation("enzyme-induction", "induces", perpetrator.induces, perpetrator, victim, nti, False)
 
 
 def prodrug_inhibition(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
@@ -351,15 +324,8 @@ def duplication(a: DrugProfile, b: DrugProfile, duplicate_classes: frozenset[str
         if cls in duplicate_classes and cls in b.classes:
             first, second = sorted((a, b), key=lambda d: d.id)
             return [Hit("duplication", "moderate", (first, second), {"class": a.class_names.get(cls, cls)},
-                        (Basis(first.id, f"class={cls}", _any_prop(first)), Basis(second.id, f"class={cls}", _any_prop(second))))]
+                        (Basis(first.id, f"class={cls}", any_prop(first)), Basis(second.id, f"class={cls}", any_prop(second))))]
     return []
-
-
-def _any_prop(drug: DrugProfile) -> Prop:
-    """The class membership's own citation is the record's first sourced property."""
-    for prop in drug.risks.values():
-        return prop
-    return Prop(None, ())
 
 
 PAIR_RULES: tuple[Callable[[DrugProfile, DrugProfile], list[Hit]], ...] = (
@@ -377,6 +343,7 @@ PAIR_RULES: tuple[Callable[[DrugProfile, DrugProfile], list[Hit]], ...] = (
     _both_ways(enzyme_inhibition),
     _both_ways(enzyme_induction),
     _both_ways(prodrug_inhibition),
+    *organ_rules.ORGAN_PAIR_RULES,
 )
 
 
@@ -397,7 +364,7 @@ def cumulative(drugs: Sequence[DrugProfile], cns_active_classes: frozenset[str])
     cns = [d for d in drugs if any(c in cns_active_classes for c in d.classes)]
     if len(cns) >= CUMULATIVE_THRESHOLDS["cns_active"]:
         hits.append(Hit("cumulative-cns-active", "moderate", tuple(cns), {},
-                        tuple(Basis(d.id, "cns-active class", _any_prop(d)) for d in cns)))
+                        tuple(Basis(d.id, "cns-active class", any_prop(d)) for d in cns)))
     acb = [d for d in drugs if d.risks.get("anticholinergic") and d.risks["anticholinergic"].value]
     total = sum(d.risks["anticholinergic"].value for d in acb)
     if total >= CUMULATIVE_THRESHOLDS["anticholinergic_total"] and len(acb) >= 2:
@@ -409,6 +376,7 @@ def cumulative(drugs: Sequence[DrugProfile], cns_active_classes: frozenset[str])
     sero = [d for d in drugs if d.level("serotonergic") >= 2]
     if len(sero) >= CUMULATIVE_THRESHOLDS["serotonergic"]:
         hits.append(Hit("cumulative-serotonergic", "moderate", tuple(sero), {}, tuple(_risk(d, "serotonergic") for d in sero)))
+    hits += organ_rules.triple_whammy(drugs)
     return hits
 
 
@@ -418,4 +386,5 @@ RULE_IDS = frozenset({
     "lithium-clearance", "lithium-clearance-increase", "hyperkalaemia", "enzyme-inhibition",
     "enzyme-induction", "prodrug-inhibition", "duplication", "cumulative-cns-active",
     "cumulative-anticholinergic", "cumulative-qt", "cumulative-serotonergic", "label-interaction",
-})
+    "same-ingredient",
+}) | organ_rules.ORGAN_RULE_IDS

@@ -53,6 +53,19 @@ class FindingModel(BaseModel):
     sources: list[Source]
 
 
+class NotAssessedProperty(BaseModel):
+    property: str
+    label: str
+    with_: list[str] = Field(alias="with")
+
+
+class NotAssessedModel(BaseModel):
+    id: str
+    name: str
+    text: str
+    properties: list[NotAssessedProperty]
+
+
 class CheckResponse(BaseModel):
     input: list[str]
     resolved: list[dict[str, Any]]
@@ -61,6 +74,8 @@ class CheckResponse(BaseModel):
     complete: bool
     highest_severity: str | None
     no_interaction_data: list[str] = Field(description="Recognised medicines whose records state nothing the rules can use")
+    not_assessed: list[NotAssessedModel] = Field(description="Per medicine, the properties the list needed that its record does not state")
+    same_ingredient: list[FindingModel] = Field(description="One ingredient in more than one entry of the list (shown first)")
     interactions: list[FindingModel]
     cumulative: list[FindingModel]
 

@@ -17,8 +17,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ..assessment import NotAssessed
 from ..engine import CheckResult, Engine
 from ..findings import Finding
+from ..resolver import Resolution
 from .problems import problem
 
 log = logging.getLogger("rxcombo.cds")
@@ -86,16 +88,17 @@ def _bundle_orders(data: Any, where: str) -> list[Any]:
     return orders
 
 
-def _identify(order: Any, engine: Engine) -> tuple[str | None, str]:
-    """(medicine id or None, label) for one MedicationRequest."""
+def _identify(order: Any, engine: Engine) -> tuple[tuple[str, ...], str]:
+    """(medicine ids, label) for one MedicationRequest: one id, several for a combination
+    product ("Percocet"), none when it cannot be identified."""
     concept = order.medicationCodeableConcept
     if concept is None:
-        return None, "a medication given by reference (medicationReference is not supported)"
+        return (), "a medication given by reference (medicationReference is not supported)"
     index = _rxcui_index(engine)
     labels = []
     for coding in concept.coding or []:
         if coding.system == RXNORM and coding.code and str(coding.code) in index:
-            return index[str(coding.code)], coding.display or concept.text or str(coding.code)
+            return (index[str(coding.code)],), coding.display or concept.text or str(coding.code)
         if coding.display:
             labels.append(coding.display)
     for label in ([concept.text] if concept.text else []) + labels:
@@ -103,10 +106,10 @@ def _identify(order: Any, engine: Engine) -> tuple[str | None, str]:
             resolved, unresolved = engine.resolver.resolve_one(label)
         except Exception:  # an absurd label is reported as not recognised below
             continue
-        if resolved and not unresolved and len({r.id for r in resolved}) == 1:
-            return resolved[0].id, label
+        if resolved and not unresolved:
+            return tuple(dict.fromkeys(r.id for r in resolved)), label
     codes = ", ".join(f"{c.system or '?'}|{c.code}" for c in concept.coding or [])
-    return None, concept.text or (labels[0] if labels else codes or "an unnamed medication")
+    return (), concept.text or (labels[0] if labels else codes or "an unnamed medication")
 
 
 def _card(f: Finding, drafts: dict[str, str], hook_instance: str) -> dict[str, Any]:
@@ -171,22 +174,47 @@ def _service(service_id: str, body: HookRequest, request: Request) -> Any:
         if selected:
             drafts = [o for o in drafts if f"MedicationRequest/{o.id}" in selected] or drafts
     cards: list[dict[str, Any]] = []
+    info: list[dict[str, Any]] = []
     draft_ids: dict[str, str] = {}
     ids: list[str] = []
+    entries: list[tuple[str, tuple[str, ...]]] = []
     for order in drafts + active:
-        mid, label = _identify(order, engine)
-        if mid is None:
-            cards.append(_info_card(label, body.hookInstance))
+        mids, label = _identify(order, engine)
+        if not mids:
+            info.append(_info_card(label, body.hookInstance))
             continue
-        if order in drafts:
-            draft_ids.setdefault(mid, order.id or "")
-        if mid not in ids:
-            ids.append(mid)
-    result = engine.check_ids(ids)
+        entries.append((f"{label} ({'draft order' if order in drafts else 'active medication'})", mids))
+        for mid in mids:
+            if order in drafts:
+                draft_ids.setdefault(mid, order.id or "")
+            if mid not in ids:
+                ids.append(mid)
+    result = engine.check_ids(ids, Resolution(ids=tuple(ids), entries=tuple(entries)))
+    # A draft order that repeats an ingredient the patient already takes comes first.
+    for f in result.same_ingredient:
+        if any(d in draft_ids for d in f.drugs):
+            cards.append(_card(f, draft_ids, body.hookInstance))
     for f in list(result.interactions) + list(result.cumulative):
         if any(d in draft_ids for d in f.drugs):
             cards.append(_card(f, draft_ids, body.hookInstance))
-    return {"cards": cards}
+    draft_names = {engine.catalog.medicine_names[d] for d in draft_ids}
+    gaps = [n for n in result.not_assessed
+            if n.id in draft_ids or any(draft_names & set(partners) for _, partners in n.properties)]
+    if gaps:
+        info.append(_not_assessed_card(gaps, body.hookInstance))
+    return {"cards": cards + info}
+
+
+def _not_assessed_card(gaps: list[NotAssessed], hook_instance: str) -> dict[str, Any]:
+    """One info card listing, per medicine, the properties the knowledge base does not record."""
+    return {
+        "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{hook_instance}|not-assessed|{'|'.join(n.id for n in gaps)}")),
+        "summary": "Some effects could not be assessed (properties not recorded)",
+        "indicator": "info",
+        "detail": "rxcombo's knowledge base does not record these properties, so the effects below were "
+                  "**not assessed** (no card does not mean no interaction):\n\n" + "\n".join(f"- {n.text}" for n in gaps),
+        "source": {"label": "rxcombo knowledge base (not assessed)"},
+    }
 
 
 @router.post("/cds-services/rxcombo-order-select")

@@ -1,0 +1,96 @@
+"""How complete the knowledge base is: for every engine-relevant property, how many records
+state a value, state an absence (``none``) with a source, or leave it unknown.
+
+Read from the compiled database (the same profiles the engine uses), so the report counts
+exactly what the engine can see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .assessment import label
+from .database import Catalog
+
+# The enzyme and transporter roles counted (the ones FDA's table and most labels address).
+PK_TARGETS = ("CYP1A2", "CYP2B6", "CYP2C8", "CYP2C9", "CYP2C19", "CYP2D6", "CYP3A4",
+              "P-gp", "BCRP", "OATP1B1", "OATP1B3", "OCT2", "MATE1", "OAT1", "OAT3")
+PK_ROLES = ("substrate", "inhibits", "induces")
+OTHER = ("narrow_therapeutic_index", "half_life", "max_daily", "label_interactions")
+
+
+def property_keys() -> tuple[str, ...]:
+    from .models import RISK_NAMES
+
+    return tuple(RISK_NAMES) + tuple(f"{role}:{t}" for role in PK_ROLES for t in PK_TARGETS) + OTHER
+
+
+@dataclass(frozen=True, slots=True)
+class RecordCompleteness:
+    id: str
+    stated: tuple[str, ...]
+    none: tuple[str, ...]
+    unknown: tuple[str, ...]
+    reviewed: bool
+
+
+def _state(catalog: Catalog, mid: str, record: dict[str, Any], key: str) -> str:
+    profile = catalog.profile(mid)
+    if key in profile.absent:
+        return "none"
+    if key == "anticholinergic" and key in profile.risks:
+        return "none" if profile.risks[key].value == 0 else "value"
+    if key == "narrow_therapeutic_index":
+        prop = profile.narrow_therapeutic_index
+        return "unknown" if prop is None else "value" if prop.value else "none"
+    if key == "half_life":
+        return "value" if record.get("pharmacokinetics", {}).get("half_life") else "unknown"
+    if key == "max_daily":
+        return "value" if profile.max_daily is not None else "unknown"
+    if key == "label_interactions":
+        return "value" if profile.label_interactions else "unknown"
+    return "value" if profile.knows(key) else "unknown"
+
+
+def record_completeness(catalog: Catalog) -> list[RecordCompleteness]:
+    keys = property_keys()
+    out = []
+    for med in catalog.medicines():
+        record = catalog.record(med["id"])
+        states: dict[str, list[str]] = {"value": [], "none": [], "unknown": []}
+        for key in keys:
+            states[_state(catalog, med["id"], record, key)].append(key)
+        out.append(RecordCompleteness(med["id"], tuple(states["value"]), tuple(states["none"]),
+                                      tuple(states["unknown"]), bool(record.get("review"))))
+    return out
+
+
+def completeness_report(catalog: Catalog) -> dict[str, Any]:
+    """Per property: stated / none / unknown counts; per record: what it lacks; then the summary."""
+    records = record_completeness(catalog)
+    keys = property_keys()
+    per_property = []
+    for key in keys:
+        stated = sum(key in r.stated for r in records)
+        none = sum(key in r.none for r in records)
+        per_property.append({"property": key, "label": label(key) if key not in OTHER else key.replace("_", " "),
+                             "stated": stated, "none": none, "unknown": len(records) - stated - none})
+    total_cells = len(keys) * len(records) or 1
+    stated_cells = sum(len(r.stated) for r in records)
+    none_cells = sum(len(r.none) for r in records)
+    reviewed = sum(r.reviewed for r in records)
+    return {
+        "properties": per_property,
+        "records": [{"id": r.id, "stated": len(r.stated), "none": len(r.none), "unknown": list(r.unknown),
+                     "reviewed": r.reviewed} for r in records],
+        "summary": {
+            "records": len(records),
+            "properties_per_record": len(keys),
+            "stated_share": round(stated_cells / total_cells, 4),
+            "none_share": round(none_cells / total_cells, 4),
+            "unknown_share": round(1 - (stated_cells + none_cells) / total_cells, 4),
+            "reviewed": reviewed,
+            "reviewed_share": round(reviewed / (len(records) or 1), 4),
+        },
+    }

@@ -1,0 +1,65 @@
+"""What every rule returns, and the helpers the rule modules share.
+
+A :class:`Hit` names its rule, severity, the medicines in the order the rule's text uses
+them, and the record facts (:class:`Basis`) it relied on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .profile import DrugProfile, Prop
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    drug: str
+    fact: str
+    prop: Prop
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rule: str
+    severity: str
+    drugs: tuple[DrugProfile, ...]
+    params: dict[str, str] = field(default_factory=dict)
+    basis: tuple[Basis, ...] = ()
+
+
+def risk_basis(drug: DrugProfile, name: str, shown: str | None = None) -> Basis:
+    prop = drug.risks[name]
+    return Basis(drug.id, f"{name}={shown if shown is not None else prop.value}", prop)
+
+
+def ordered(a: DrugProfile, b: DrugProfile, key: Callable[[DrugProfile], int]) -> tuple[DrugProfile, DrugProfile]:
+    """The drug with the larger key first, ties by id, so that results never depend on input order."""
+    return (a, b) if (key(a), b.id) >= (key(b), a.id) else (b, a)
+
+
+def level_pair(rule: str, risk: str, table: Callable[[int, int], str | None]) -> Callable[[DrugProfile, DrugProfile], list[Hit]]:
+    """A rule over one level risk that both drugs carry; ``table(high, low)`` gives the severity."""
+
+    def check(a: DrugProfile, b: DrugProfile) -> list[Hit]:
+        la, lb = a.level(risk), b.level(risk)
+        if not la or not lb:
+            return []
+        severity = table(max(la, lb), min(la, lb))
+        if severity is None:
+            return []
+        first, second = ordered(a, b, lambda d: d.level(risk))
+        return [Hit(rule, severity, (first, second), basis=(risk_basis(first, risk), risk_basis(second, risk)))]
+
+    check.__name__ = rule.replace("-", "_")
+    check.__doc__ = f"Both drugs carry {risk} (levels low=1, moderate=2, high=3); by (higher, lower) level: {table.__doc__}"
+    return check
+
+
+
+
+def any_prop(drug: DrugProfile) -> Prop:
+    """The class membership's own citation is the record's first sourced property."""
+    for prop in drug.risks.values():
+        return prop
+    return Prop(None, ())

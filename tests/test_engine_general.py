@@ -1,0 +1,168 @@
+"""The general engine: stated absence versus unknown, what could not be assessed, the same
+ingredient twice, combination products, and the completeness report; on the real database."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from rxcombo.assessment import not_assessed
+from rxcombo.compile import write_database
+from rxcombo.database import Catalog
+from rxcombo.engine import Engine
+from rxcombo.errors import KnowledgeBaseError
+from rxcombo.loader import load_knowledge_base
+from rxcombo.web import create_app
+from tests.conftest import KB_DIR
+
+CDS = Path(__file__).parent / "data" / "cds"
+
+
+def test_same_ingredient_names_each_entry_and_the_daily_maximum(engine: Engine) -> None:
+    result = engine.check(["Tylenol", "Tylenol with codeine", "Panadol"])
+    assert result.complete
+    (dup,) = result.same_ingredient
+    assert dup.rule == "same-ingredient" and dup.drugs == ("paracetamol",)
+    for entry in ("Tylenol", "Tylenol with codeine", "Panadol"):
+        assert f"“{entry}”" in dup.summary
+    if engine.catalog.profile("paracetamol").max_daily is not None:
+        assert "a day" in dup.summary and dup.sources
+    data = result.to_dict()
+    assert data["same_ingredient"][0]["rule"] == "same-ingredient"
+    assert result.highest_severity is not None
+
+
+def test_combination_products_expand_to_every_ingredient(engine: Engine) -> None:
+    result = engine.check(["Percocet"])
+    assert set(result.resolution.ids) == {"oxycodone", "paracetamol"}
+    assert all(r.via == "product" and r.matched == "Percocet" for r in result.resolution.resolved)
+    both = engine.check(["Suboxone", "Norco", "Tylenol"])
+    assert {"buprenorphine", "naloxone", "hydrocodone", "paracetamol"} <= set(both.resolution.ids)
+    assert [f.drugs for f in both.same_ingredient] == [("paracetamol",)]
+
+
+def test_a_single_entry_is_not_a_duplicate(engine: Engine) -> None:
+    assert not engine.check(["Percocet", "ibuprofen"]).same_ingredient
+    assert not engine.check(["paracetamol", "codeine"]).same_ingredient
+
+
+def test_not_assessed_names_the_missing_property_and_the_partner(engine: Engine) -> None:
+    result = engine.check(["paracetamol", "codeine"])
+    lines = {n.id: n for n in result.not_assessed}
+    assert "paracetamol" in lines
+    text = lines["paracetamol"].text
+    assert text.startswith("Paracetamol: not recorded") and "with Codeine" in text
+    # one line per medicine, not one per pair
+    assert len(result.not_assessed) == len({n.id for n in result.not_assessed})
+    out = result.to_dict()["not_assessed"]
+    assert out and {"id", "name", "text", "properties"} <= set(out[0])
+
+
+def test_a_stated_absence_is_assessed_and_never_fires(engine: Engine, tmp_path: Path) -> None:
+    """Stating `none` with a source removes the medicine from not_assessed and fires nothing."""
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    before = Engine(Catalog(write_database(load_knowledge_base(kb), tmp_path / "before.sqlite")))
+    gaps = {n.id: dict(n.properties) for n in before.check(["citalopram", "paracetamol"]).not_assessed}
+    assert "qt" in gaps.get("paracetamol", {}), gaps
+    record = yaml.safe_load((kb / "medicines" / "paracetamol.yaml").read_text(encoding="utf-8"))
+    first_source = next(iter(record["sources"]))
+    record.setdefault("risks", {})["qt"] = {"category": "none", "sources": [first_source]}
+    (kb / "medicines" / "paracetamol.yaml").write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    after = Engine(Catalog(write_database(load_knowledge_base(kb), tmp_path / "after.sqlite")))
+    result = after.check(["citalopram", "paracetamol"])
+    gaps = {n.id: dict(n.properties) for n in result.not_assessed}
+    assert "qt" not in gaps.get("paracetamol", {})
+    assert not any(f.rule == "qt-prolongation" for f in result.interactions)
+    assert "qt" in after.catalog.profile("paracetamol").absent
+
+
+def test_not_assessed_is_empty_for_a_single_medicine(engine: Engine) -> None:
+    assert not_assessed([engine.catalog.profile("warfarin")]) == ()
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("risks.qt", {"category": "sometimes", "sources": ["x"]}, "category"),
+    ("pharmacokinetics.inhibits", [{"enzyme": "P-glycoprotein", "strength": "strong", "sources": ["x"]}], "enzyme"),
+    ("risks.chelation", {"level": "high", "ions": ["kryptonite"], "sources": ["x"]}, "ions"),
+    ("kind", "snack", "kind"),
+])
+def test_wrong_values_are_reported_with_file_and_field(tmp_path: Path, field: str, value: object, message: str) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    path = kb / "medicines" / "warfarin.yaml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    target = record
+    *parents, last = field.split(".")
+    for part in parents:
+        target = target.setdefault(part, {})
+    target[last] = value
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_knowledge_base(kb)
+    text = str(caught.value)
+    assert "medicines/warfarin.yaml" in text and message in text
+
+
+def test_a_stated_and_absent_enzyme_is_a_contradiction(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    path = kb / "medicines" / "fluconazole.yaml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record["pharmacokinetics"]["not_inhibits"] = [{"enzymes": ["CYP2C19"], "sources": ["fda-ddi-table"]}]
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"not_inhibits\.0\.enzymes\.0.*CYP2C19 is also listed"):
+        load_knowledge_base(kb)
+
+
+def test_a_product_with_an_unknown_ingredient_is_reported(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    (kb / "products.yaml").write_text('"Fakecet": {ingredients: [paracetamol, notamedicine], sources: ["percocet-label"]}\n')
+    with pytest.raises(KnowledgeBaseError, match=r"products.yaml: Fakecet.ingredients.1: unknown medicine 'notamedicine'"):
+        load_knowledge_base(kb)
+
+
+def test_completeness_cli_reports_properties_records_and_summary_last(run_cli) -> None:
+    proc = run_cli("kb", "completeness", "--json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    rows = {r["property"]: r for r in report["properties"]}
+    assert {"qt", "bradycardia", "substrate:CYP3A4", "inhibits:P-gp", "max_daily"} <= set(rows)
+    total = report["summary"]["records"]
+    assert all(r["stated"] + r["none"] + r["unknown"] == total for r in rows.values())
+    assert rows["qt"]["stated"] > 50
+    text = run_cli("kb", "completeness")
+    assert text.returncode == 0
+    last = text.stdout.strip().splitlines()[-1]
+    assert "Summary:" in text.stdout.strip().splitlines()[-2] + last and "reviewed" in text.stdout.split("Summary:")[-1]
+
+
+def test_check_cli_shows_duplicate_first_and_not_assessed(run_cli) -> None:
+    proc = run_cli("check", "Tylenol", "Percocet")
+    assert proc.returncode == 0, proc.stderr
+    out = " ".join(proc.stdout.split())
+    assert out.index("Same ingredient twice") < out.index("Not assessed") if "Not assessed" in out else "Same ingredient twice" in out
+
+
+def test_cds_duplicate_of_an_active_medicine_gets_its_own_card_first(engine: Engine) -> None:
+    client = TestClient(create_app(engine))
+    body = json.loads((CDS / "order-sign-duplicate-paracetamol.json").read_text())
+    cards = client.post("/cds-services/rxcombo-order-sign", json=body).json()["cards"]
+    assert cards, "expected a same-ingredient card"
+    first = cards[0]
+    assert "same ingredient" in first["summary"].lower() and "Paracetamol" in first["summary"]
+    assert "Percocet" in first["detail"] and "Tylenol" in first["detail"]
+
+
+def test_web_check_page_shows_duplicate_and_not_assessed(engine: Engine) -> None:
+    client = TestClient(create_app(engine))
+    html = client.get("/check", params={"drugs": "Tylenol,Panadol,codeine"}).text
+    assert 'data-rule="same-ingredient"' in html and "Not assessed" in html
+    data = client.get("/check.json", params={"drugs": "Tylenol,Panadol,codeine"}).json()
+    assert data["same_ingredient"] and data["not_assessed"]
