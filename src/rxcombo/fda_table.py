@@ -550,7 +550,9 @@ def check(kb: "KnowledgeBase") -> list[Problem]:
         return []
     rel = str(IMPORT_FILE)
     problems = [Problem(rel, f"rows.{i}.id", f"no such medicine {row.id!r}; run kb import-fda again")
-                for i, row in enumerate(kb.fda_table.rows) if row.id is not None and row.id not in kb.medicines]
+                for i, row in enumerate(kb.fda_table.rows)
+                if row.id is not None and row.id not in kb.medicines
+                and not (kb.root / "medicines" / f"{row.id}.yaml").exists()]  # an invalid record is reported already
     if BLOCKING:
         problems += [d.problem() for d in compare(kb)[0]]
     return problems

@@ -1,0 +1,73 @@
+"""FDA's examples of drugs that interact with CYP enzymes (Table 1, imported into the knowledge
+base by ``rxcombo kb import-fda``): every strong inhibitor with every sensitive substrate of
+the same enzyme gives an exposure-increase finding (enzyme-inhibition, moderate or higher), and
+every strong inducer with every sensitive substrate an exposure-decrease finding.
+
+The test reads the imported copy in the knowledge base (not ../shared). A row that no record
+matches yet is skipped with a reason naming the drug.
+"""
+
+from __future__ import annotations
+
+from itertools import product
+from typing import Any
+
+import pytest
+import yaml
+
+from rxcombo.engine import Engine
+from rxcombo.findings import SEVERITY_RANK
+from tests.conftest import KB_DIR
+
+TABLE = yaml.safe_load((KB_DIR / "imported" / "fda-ddi-table.yaml").read_text(encoding="utf-8"))
+
+
+def _members(role: str, grade: str) -> dict[str, list[tuple[str, str | None]]]:
+    """enzyme -> [(FDA name, record id or None)] for one role and grade."""
+    out: dict[str, list[tuple[str, str | None]]] = {}
+    key = "sensitivity" if role == "substrate" else "strength"
+    for row in TABLE["rows"]:
+        for r in row["roles"]:
+            if r["role"] == role and r.get(key) == grade and r["enzyme"].startswith("CYP"):
+                out.setdefault(r["enzyme"], []).append((row["name"], row.get("id")))
+    return out
+
+
+def _pairs(role: str) -> list[Any]:
+    perpetrators = _members(role, "strong")
+    victims = _members("substrate", "sensitive")
+    params = []
+    for enzyme in sorted(set(perpetrators) & set(victims)):
+        for (pname, pid), (vname, vid) in product(perpetrators[enzyme], victims[enzyme]):
+            if pname != vname:
+                params.append(pytest.param(enzyme, pname, pid, vname, vid, id=f"{enzyme}: {pname} + {vname}"))
+    return params
+
+
+def _finding(engine: Engine, rule: str, enzyme: str, pname: str, pid: str | None, vname: str, vid: str | None):
+    missing = [name for name, mid in ((pname, pid), (vname, vid)) if mid is None]
+    if missing:
+        pytest.skip(f"not yet in the knowledge base: {', '.join(missing)}")
+    findings = [f for f in engine.pair(pid, vid) if f.rule == rule and f.drugs == (pid, vid)]
+    return findings, [(f.rule, f.severity, f.drugs) for f in engine.pair(pid, vid)]
+
+
+def test_the_imported_table_is_the_fda_page() -> None:
+    assert TABLE["source"]["publisher"] == "U.S. Food and Drug Administration"
+    assert TABLE["source"]["page_date"] == "2026-05-29"
+    assert len(TABLE["rows"]) == 245
+
+
+@pytest.mark.parametrize("enzyme,pname,pid,vname,vid", _pairs("inhibitor"))
+def test_strong_inhibitor_raises_a_sensitive_substrate(engine: Engine, enzyme: str, pname: str, pid: str | None,
+                                                      vname: str, vid: str | None) -> None:
+    findings, shown = _finding(engine, "enzyme-inhibition", enzyme, pname, pid, vname, vid)
+    assert any(SEVERITY_RANK[f.severity] <= SEVERITY_RANK["moderate"] for f in findings), (
+        f"FDA: {pname} is a strong {enzyme} inhibitor and {vname} a sensitive {enzyme} substrate; got {shown}")
+
+
+@pytest.mark.parametrize("enzyme,pname,pid,vname,vid", _pairs("inducer"))
+def test_strong_inducer_lowers_a_sensitive_substrate(engine: Engine, enzyme: str, pname: str, pid: str | None,
+                                                    vname: str, vid: str | None) -> None:
+    findings, shown = _finding(engine, "enzyme-induction", enzyme, pname, pid, vname, vid)
+    assert findings, f"FDA: {pname} is a strong {enzyme} inducer and {vname} a sensitive {enzyme} substrate; got {shown}"
