@@ -166,3 +166,19 @@ def test_web_check_page_shows_duplicate_and_not_assessed(engine: Engine) -> None
     assert 'data-rule="same-ingredient"' in html and "Not assessed" in html
     data = client.get("/check.json", params={"drugs": "Tylenol,Panadol,codeine"}).json()
     assert data["same_ingredient"] and data["not_assessed"]
+
+
+def test_negligible_systemic_exposure_skips_systemic_rules_and_says_why(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    before = Engine(Catalog(write_database(load_knowledge_base(kb), tmp_path / "before.sqlite")))
+    assert any(f.rule == "bleeding" for f in before.check(["ibuprofen", "warfarin"]).interactions)
+    path = kb / "medicines" / "ibuprofen.yaml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record["systemic_exposure"] = {"level": "negligible", "note": "a test gel", "sources": [next(iter(record["sources"]))]}
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    after = Engine(Catalog(write_database(load_knowledge_base(kb), tmp_path / "after.sqlite")))
+    result = after.check(["ibuprofen", "warfarin"])
+    assert not any(f.rule == "bleeding" for f in result.interactions)
+    (entry,) = result.to_dict()["negligible_exposure"]
+    assert entry["id"] == "ibuprofen" and "not checked for interactions through the blood" in entry["text"]

@@ -125,6 +125,8 @@ def build_profile(kb: KnowledgeBase, med: Medicine) -> DrugProfile:
         label_interactions=tuple(labels),
         absent=absent,
         max_daily=max_daily,
+        negligible_exposure=(Prop(True, refs(med.systemic_exposure.sources), med.systemic_exposure.note)
+                             if med.systemic_exposure is not None and med.systemic_exposure.level == "negligible" else None),
     )
 
 

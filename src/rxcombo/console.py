@@ -38,6 +38,8 @@ def print_check(result: CheckResult, details: bool = True, console: Console | No
     for mid in result.no_interaction_data:
         console.print(f"[yellow]Note: the knowledge base has no interaction data for {escape(mid)}; "
                       "no finding about it means nothing is known, not that it is safe.[/]")
+    for _mid, _name, why in result.negligible_exposure:
+        console.print(f"[yellow]Note: {escape(why)}.[/]")
     for f in result.same_ingredient:
         console.print(f"{_severity(f)} [bold]Same ingredient twice:[/] {escape(f.summary)}")
     findings = list(result.interactions) + list(result.cumulative)

@@ -44,6 +44,8 @@ class CheckResult:
     no_interaction_data: tuple[str, ...] = ()  # recognised, but the record states nothing the rules can use
     same_ingredient: tuple[Finding, ...] = ()  # one ingredient in more than one entry: shown first
     not_assessed: tuple[NotAssessed, ...] = ()  # properties the list needed that records do not state
+    # topical or eye products not checked for systemic interactions: (id, name, why)
+    negligible_exposure: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -72,6 +74,7 @@ class CheckResult:
             "no_interaction_data": list(self.no_interaction_data),
             "not_assessed": [n.to_dict() for n in self.not_assessed],
             "same_ingredient": [f.to_dict() for f in self.same_ingredient],
+            "negligible_exposure": [{"id": i, "name": n, "text": t} for i, n, t in self.negligible_exposure],
         }
 
 
@@ -109,12 +112,16 @@ class Engine:
         for a, b in combinations(sorted(ids), 2):
             interactions += self.pair(a, b)
         interactions.sort(key=Finding.sort_key)
-        totals = tuple(sorted((self._cumulative_finding(h) for h in cumulative(profiles, self.catalog.cns_active_classes)), key=Finding.sort_key))
-        sparse = tuple(p.id for p in profiles if not p.has_interaction_data)
+        systemic = [p for p in profiles if p.negligible_exposure is None]
+        totals = tuple(sorted((self._cumulative_finding(h) for h in cumulative(systemic, self.catalog.cns_active_classes)), key=Finding.sort_key))
+        sparse = tuple(p.id for p in profiles if not p.has_interaction_data and p.negligible_exposure is None)
+        local = tuple((p.id, p.name, f"{p.name}: {p.negligible_exposure.note or 'almost none reaches the blood'}, "
+                       "so it was not checked for interactions through the blood (only what labels state)")
+                      for p in profiles if p.negligible_exposure is not None)
         resolution = resolution or Resolution(ids=tuple(ids))
         repeated = tuple(self._same_ingredient(mid, entries) for mid, entries in resolution.repeated_ingredients().items())
         return CheckResult(inputs or tuple(ids), resolution, tuple(interactions), totals, sparse,
-                           repeated, not_assessed(profiles))
+                           repeated, not_assessed(systemic), local)
 
     def pair(self, a: str, b: str) -> tuple[Finding, ...]:
         """All findings for two medicine ids (order does not matter), cached."""
@@ -161,8 +168,11 @@ class Engine:
     def _compute_pair(self, a: str, b: str) -> tuple[Finding, ...]:
         pa, pb = self.catalog.profile(a), self.catalog.profile(b)
         hits: list[Hit] = []
-        for rule in PAIR_RULES:
-            hits += rule(pa, pb)
+        # A product that barely reaches the blood (a cream, most eye drops) gets no systemic
+        # rule findings; what its own label states and curated entries still apply.
+        if pa.negligible_exposure is None and pb.negligible_exposure is None:
+            for rule in PAIR_RULES:
+                hits += rule(pa, pb)
         hits += duplication(pa, pb, self.catalog.duplication_classes)
         findings = [self._finding(h) for h in hits]
         # A label statement is shown when it is more severe than what the rules found: it

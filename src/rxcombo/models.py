@@ -348,6 +348,19 @@ class Evidence(Sourced):
     finding: Text
 
 
+Route = Literal["oral", "sublingual", "buccal", "intravenous", "intramuscular", "subcutaneous", "inhaled", "nasal",
+                "topical", "ophthalmic", "otic", "vaginal", "rectal", "transdermal", "intrauterine", "implant"]
+
+
+class SystemicExposure(Sourced):
+    """How much reaches the blood by the record's routes. ``negligible`` (a source says so, e.g.
+    a cream with no measurable absorption at normal use): the engine raises no systemic
+    interaction for it and says why; ``low`` and ``relevant`` are checked like any medicine."""
+
+    level: Literal["negligible", "low", "relevant"]
+    note: Text | None = None
+
+
 class CheckedDocument(Strict):
     """A document whose text was read to check a record, with the address it was read at."""
 
@@ -379,6 +392,8 @@ class Medicine(Strict):
     brands: dict[COUNTRY, list[Text]] = {}
     codes: Codes = Codes()
     classes: Annotated[list[Id], Field(min_length=1)]
+    routes: list[Route] = []
+    systemic_exposure: SystemicExposure | None = None
     sources: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")], Source] = {}
     indications: list[Statement] = []
     mechanism: Mechanism | None = None

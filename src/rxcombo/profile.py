@@ -106,6 +106,7 @@ class DrugProfile:
     # read them; they tell a stated absence from an unknown (see assessment.py).
     absent: dict[str, Prop] = field(default_factory=dict)
     max_daily: Prop | None = None  # value: (amount, unit)
+    negligible_exposure: Prop | None = None  # a source says almost none reaches the blood (creams, eye drops...)
 
     def knows(self, key: str) -> bool:
         """True when the record states ``key`` (a risk name or "substrate:E", "inhibits:E",
@@ -151,6 +152,7 @@ class DrugProfile:
             "label_interactions": [prop(p) for p in self.label_interactions],
             "absent": {k: prop(v) for k, v in sorted(self.absent.items())},
             "max_daily": prop(self.max_daily),
+            "negligible_exposure": prop(self.negligible_exposure),
         }
 
     @classmethod
@@ -184,4 +186,5 @@ class DrugProfile:
             label_interactions=tuple(_label(p) for p in data.get("label_interactions", [])),
             absent=props(data.get("absent", {})),
             max_daily=prop(data.get("max_daily")),
+            negligible_exposure=prop(data.get("negligible_exposure")),
         )

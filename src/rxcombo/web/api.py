@@ -76,6 +76,7 @@ class CheckResponse(BaseModel):
     no_interaction_data: list[str] = Field(description="Recognised medicines whose records state nothing the rules can use")
     not_assessed: list[NotAssessedModel] = Field(description="Per medicine, the properties the list needed that its record does not state")
     same_ingredient: list[FindingModel] = Field(description="One ingredient in more than one entry of the list (shown first)")
+    negligible_exposure: list[dict[str, str]] = Field(description="Products that barely reach the blood (creams, eye drops), not checked for systemic interactions")
     interactions: list[FindingModel]
     cumulative: list[FindingModel]
 
