@@ -17,6 +17,9 @@ SEVERITY_STYLE = {"contraindicated": "bold white on red", "major": "bold red", "
 
 def describe_unresolved(u: Unresolved) -> str:
     where = f" (in {u.within!r})" if u.within else ""
+    if u.ambiguous:
+        candidates = f" Which one? {', '.join(name for _, name in u.suggestions)}." if u.suggestions else ""
+        return f"Ambiguous, NOT CHECKED: {u.input!r}{where}. {u.ambiguous}{candidates}"
     hint = f" Did you mean: {', '.join(name for _, name in u.suggestions)}?" if u.suggestions else " No similar name is known."
     return f"Not recognised, NOT CHECKED: {u.input!r}{where}.{hint}"
 

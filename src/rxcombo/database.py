@@ -83,8 +83,14 @@ def build(db_path: Path | None = None, kb_dir: Path | None = None) -> Path:
     from .compile import write_database
     from .loader import load_knowledge_base
 
-    kb = load_knowledge_base(kb_dir or default_kb_dir())
-    return write_database(kb, db_path or default_db_path())
+    kb_dir = kb_dir or default_kb_dir()
+    started = _newest_yaml(kb_dir)
+    path = write_database(load_knowledge_base(kb_dir), db_path or default_db_path())
+    if _newest_yaml(kb_dir) > started:
+        # The YAML changed while it was being compiled: date the database to before the change,
+        # so that the next open sees it as stale and compiles again.
+        os.utime(path, (started, started))
+    return path
 
 
 def ensure_database(db_path: Path | None = None, kb_dir: Path | None = None) -> Path:

@@ -19,6 +19,8 @@ from .fda_table import FdaTable
 from .models import Alias, AmbiguousName, DrugClass, ImportedFile, Medicine, PairEntry, Product, RuleText, Source
 
 DEFAULT_KB_DIR = Path(__file__).parent / "kb"
+# libyaml's parser when PyYAML was built with it (about ten times faster), the same safe rules.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -63,7 +65,7 @@ def yaml_files(root: Path) -> list[Path]:
 def _read_yaml(path: Path, rel: str, problems: list[Problem]) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
