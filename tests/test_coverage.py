@@ -54,11 +54,15 @@ def test_catalogue_errors_are_clear(tmp_path: Path) -> None:
 def test_cli_coverage_json_and_summary_last(run_cli, small: Path) -> None:
     proc = run_cli("kb", "coverage", "--catalog", str(small))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-1].startswith("nervous-system compositions:")
+    last = proc.stdout.strip().splitlines()[-1]
+    assert last.startswith("Summary: rxcombo knows ") and "nervous-system compositions:" in last
+    assert "top-300 products:" in last and "FDA table:" in last
     assert "Foozepam" in proc.stdout
     data = json.loads(run_cli("kb", "coverage", "--catalog", str(small), "--json").stdout)
     assert data["catalogue"]["compositions"] == 6
     assert data["nervous_system_ingredients_unresolved"] == [{"name": "Foozepam", "count": 1}]
+    assert data["top300"]["products"] == 300 and data["fda_table"]["rows"] == 245
+    assert any(a["name"] == "Calcium" and a["rank"] == 200 for a in data["top300"]["named_ambiguities"])
     proc = run_cli("kb", "coverage", "--catalog", "/nonexistent.csv")
     assert proc.returncode == 2 and "cannot read the catalogue" in proc.stderr
 

@@ -116,3 +116,21 @@ def test_bulk_resolution_skips_fuzzy_matching(engine: Engine) -> None:
     assert unresolved[0].suggestions == ()
     _, unresolved = engine.resolver.resolve_one("sertaline")
     assert unresolved[0].suggestions
+
+
+@pytest.mark.parametrize(("typo", "far"), [("atorvastatine", "Erythromycin"), ("tram", "Morphine"), ("tram", "Paroxetine")])
+def test_suggestions_are_only_close_names(engine: Engine, typo: str, far: str) -> None:
+    """A prefix or a few edits away, never a far-fetched name."""
+    _, unresolved = engine.resolver.resolve_one(typo)
+    names = [name for _, name in unresolved[0].suggestions] if unresolved else []
+    assert far not in names
+
+
+def test_nothing_close_gives_no_suggestion(engine: Engine) -> None:
+    _, unresolved = engine.resolver.resolve_one("xyzzyqua")
+    assert unresolved[0].suggestions == ()
+
+
+def test_a_prefix_suggests_the_generic_name(engine: Engine) -> None:
+    _, unresolved = engine.resolver.resolve_one("tram")
+    assert unresolved[0].suggestions[0] == ("tramadol", "Tramadol")

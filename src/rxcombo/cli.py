@@ -20,6 +20,7 @@ EXIT_INPUT = 2
 EXIT_KB = 3
 
 DEFAULT_CATALOGUE = Path("../shared/data/rxhive/compositions.csv")
+DEFAULT_TOP300 = Path("../shared/data/top300/clincalc-top300-2023.csv")
 SEED_COMBINATIONS = ("Paroxetine + Clonazepam", "Diazepam + Mirtazapine", "Paroxetine + Buspirone")
 
 
@@ -350,20 +351,44 @@ def fda_diff(ctx: click.Context, as_json: bool) -> None:
               show_default=True, help="Compositions CSV (columns title, ingredients separated by ';').")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--top", default=40, show_default=True, help="How many unresolved names to list.")
+@click.option("--top300", "top300", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_TOP300,
+              show_default=True, help="ClinCalc's list of the 300 most prescribed US medicines (skipped when missing).")
 @click.pass_context
-def coverage(ctx: click.Context, catalogue: Path, as_json: bool, top: int) -> None:
-    """How many catalogue compositions resolve completely (nervous-system subset and whole catalogue)."""
+def coverage(ctx: click.Context, catalogue: Path, as_json: bool, top: int, top300: Path) -> None:
+    """How many catalogue compositions resolve completely (nervous-system subset and whole catalogue),
+    how many of the top-300 US products and of FDA's interaction table resolve; summary last."""
     from .coverage import coverage as measure
-    from .coverage import read_catalogue
+    from .coverage import fda_table_coverage, read_catalogue, read_top300, top300_coverage
+    from .loader import load_knowledge_base
+    from .database import default_kb_dir
 
+    engine = _engine(ctx)
     try:
         compositions = read_catalogue(catalogue)
+        listed = top300_coverage(engine, read_top300(top300)) if top300.exists() else None
+        table = load_knowledge_base(ctx.obj["kb"] or default_kb_dir()).fda_table
     except RxcomboError as exc:
         _fail(exc)
-    report = measure(_engine(ctx), compositions)
+    report = measure(engine, compositions)
+    fda = fda_table_coverage(engine, [row.name for row in table.rows]) if table is not None else None
+    summaries = [report.summary()] + ([listed.summary()] if listed else []) + ([fda["summary"]] if fda else [])
+    summaries.insert(0, f"rxcombo knows {len(engine.catalog.medicine_names)} medicines and substances")
     if as_json:
-        click.echo(json.dumps({**report.to_dict(top), "summary": report.summary()}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({**report.to_dict(top), "top300": listed.to_dict() if listed else None, "fda_table": fda,
+                               "summary": "; ".join(summaries)}, ensure_ascii=False, indent=2))
         return
+    if listed is not None:
+        click.echo(f"Top-300 US products ({top300}): {listed.complete}/{listed.products} resolve completely")
+        for rank, name, why in listed.ambiguous:
+            click.echo(f"  named ambiguity  #{rank} {name}: {why}")
+        if listed.missing:
+            click.echo(f"  missing ingredients by rank ({len(listed.missing)}):")
+            for ingredient, rank in sorted(listed.missing.items(), key=lambda x: (x[1], x[0]))[:top]:
+                click.echo(f"    #{rank:<4d} {ingredient}")
+    if fda is not None:
+        click.echo(f"FDA table of CYP and transporter examples: {fda['resolved']}/{fda['rows']} drugs resolve")
+        if fda["unresolved"]:
+            click.echo("  not in the knowledge base: " + ", ".join(fda["unresolved"][:top]) + (" ..." if len(fda["unresolved"]) > top else ""))
     for label, tally in (("Whole catalogue", report.catalogue), ("Nervous-system subset", report.nervous_system)):
         click.echo(f"{label}: {tally.complete}/{tally.compositions} compositions resolve completely ({tally.percent:.1f}%)")
         if tally.unresolved:
@@ -378,7 +403,7 @@ def coverage(ctx: click.Context, catalogue: Path, as_json: bool, top: int) -> No
         click.echo(f"Nervous-system ingredients not in the knowledge base ({len(report.nervous_system_unresolved)}):")
         for name, count in report.nervous_system_unresolved.most_common():
             click.echo(f"    {count:5d}  {name}")
-    click.echo(report.summary())
+    click.echo("Summary: " + "; ".join(summaries))
 
 
 @kb.command()

@@ -164,3 +164,91 @@ def coverage(engine: Engine, compositions: Iterable[Composition]) -> CoverageRep
                 elif status == "ambiguous":
                     tally.ambiguous[ingredient] += 1
     return CoverageReport(catalogue, nervous, ns_missing)
+
+
+# ---------------------------------------------------------------- the medicines people take
+
+@dataclass(frozen=True)
+class ListedProduct:
+    """One entry of a ranked list of prescribed products (ClinCalc's top 300)."""
+
+    rank: int
+    name: str
+    ingredients: tuple[str, ...]
+
+
+@dataclass
+class ListCoverage:
+    """How a ranked product list resolves: complete, a named ambiguity, or missing ingredients."""
+
+    products: int = 0
+    complete: int = 0
+    ambiguous: list[tuple[int, str, str]] = field(default_factory=list)  # (rank, name, reason)
+    missing: dict[str, int] = field(default_factory=dict)  # ingredient -> best rank
+    incomplete: list[tuple[int, str]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "products": self.products,
+            "complete": self.complete,
+            "named_ambiguities": [{"rank": r, "name": n, "reason": why} for r, n, why in self.ambiguous],
+            "incomplete_products": [{"rank": r, "name": n} for r, n in self.incomplete],
+            "missing_ingredients": [{"name": n, "rank": r} for n, r in sorted(self.missing.items(), key=lambda x: (x[1], x[0]))],
+        }
+
+    def summary(self) -> str:
+        return (f"top-300 products: {self.complete}/{self.products} resolve completely, {len(self.ambiguous)} are named "
+                f"ambiguities, {len(self.incomplete)} incomplete ({len(self.missing)} ingredients missing)")
+
+
+def read_top300(path: Path) -> list[ListedProduct]:
+    """Read ClinCalc's list (columns rank, name, ingredients separated by ';')."""
+    try:
+        with Path(path).open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"rank", "name", "ingredients"} - set(reader.fieldnames or [])
+            if missing:
+                raise InputError(f"{path}: the list needs the columns {sorted(missing)}")
+            return [ListedProduct(int(row["rank"]), row["name"], tuple(i.strip() for i in row["ingredients"].split(";") if i.strip()))
+                    for row in reader]
+    except OSError as exc:
+        raise InputError(f"cannot read the list {path}: {exc.strerror}") from exc
+    except (csv.Error, UnicodeDecodeError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable list ({exc})") from exc
+
+
+def _ambiguity(engine: Engine, name: str) -> str | None:
+    try:
+        _resolved, unresolved = engine.resolver.resolve_one(name, suggestions=False)
+    except RxcomboError:
+        return None
+    return next((u.ambiguous for u in unresolved if u.ambiguous), None)
+
+
+def top300_coverage(engine: Engine, products: Iterable[ListedProduct]) -> ListCoverage:
+    """A product is complete when every ingredient resolves; a pooled entry ("Calcium",
+    "Magnesium Salts") counts as a named ambiguity when the knowledge base reports it as one."""
+    out = ListCoverage()
+    for product in products:
+        out.products += 1
+        why = _ambiguity(engine, product.name)
+        if why is not None:
+            out.ambiguous.append((product.rank, product.name, why))
+            continue
+        statuses = [(i, classify_ingredient(engine, i)[0]) for i in product.ingredients]
+        if all(status == "resolved" for _, status in statuses):
+            out.complete += 1
+            continue
+        out.incomplete.append((product.rank, product.name))
+        for ingredient, status in statuses:
+            if status != "resolved":
+                out.missing.setdefault(ingredient, product.rank)
+    return out
+
+
+def fda_table_coverage(engine: Engine, names: Iterable[str]) -> dict[str, Any]:
+    """How many drugs of FDA's table (by the name FDA prints, without footnote markers) resolve."""
+    names = list(names)
+    missing = [n for n in names if classify_ingredient(engine, n)[0] != "resolved"]
+    return {"rows": len(names), "resolved": len(names) - len(missing), "unresolved": missing,
+            "summary": f"FDA table: {len(names) - len(missing)}/{len(names)} drugs resolve"}

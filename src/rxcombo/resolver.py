@@ -9,13 +9,16 @@ reported as unresolved, with up to three suggestions from fuzzy matching.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
 from .names import check_input, normalize, remove_brackets, split_combination, strip_salts_and_forms
 
 MAX_SUGGESTIONS = 3
-SUGGESTION_CUTOFF = 72.0
+# Which names a suggestion prefers: the generic name and brands before salts, synonyms and
+# names imported from the UNII list ("unii:...", ranked last).
+_KIND_RANK = {"generic": 0, "brand": 1, "synonym": 2, "salt": 2, "alias": 3, "product": 1, "unii": 4}
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +117,31 @@ class Resolver:
         return None
 
     def suggest(self, text: str) -> tuple[tuple[str, str], ...]:
-        """Up to three distinct medicines whose names look like ``text``."""
-        from rapidfuzz import fuzz, process
+        """Up to three distinct medicines whose names are close to ``text``: names that start
+        with it (three letters or more), or that are a small number of edits away (one for a
+        name of up to five letters, two up to nine, three beyond). Generic names and brands
+        come before other synonyms. Nothing when nothing is close: a far-fetched suggestion
+        misleads more than none."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
 
-        if self._choices is None:
-            self._choices = list(self._names)
         key = strip_salts_and_forms(normalize(text)) or normalize(text)
+        if len(key) < 3:
+            return ()
+        if self._choices is None:
+            self._choices = sorted(self._names)
+        choices = self._choices
+        ranked: list[tuple[int, int, int, str]] = []
+        start = bisect_left(choices, key)
+        for choice in choices[start:start + 200]:
+            if not choice.startswith(key):
+                break
+            ranked.append((0, _KIND_RANK.get(self._names[choice][2].split(":")[0], 3), len(choice), choice))
+        limit = 1 if len(key) <= 5 else 2 if len(key) <= 9 else 3
+        for choice, distance, _ in process.extract(key, choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=20):
+            ranked.append((1 + distance, _KIND_RANK.get(self._names[choice][2].split(":")[0], 3), len(choice), choice))
         out: list[tuple[str, str]] = []
-        for choice, _score, _ in process.extract(key, self._choices, scorer=fuzz.WRatio, limit=12, score_cutoff=SUGGESTION_CUTOFF):
+        for *_, choice in sorted(ranked):
             mid = self._names[choice][0]
             if all(mid != seen for seen, _ in out):
                 out.append((mid, self._medicine_names[mid]))
