@@ -8,7 +8,7 @@ the check could not assess that effect: this module says so, one line per medici
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,22 +119,29 @@ def _needs(partner: DrugProfile) -> list[str]:
     return needs
 
 
-def not_assessed(profiles: Sequence[DrugProfile]) -> tuple[NotAssessed, ...]:
+def missing_for(drug: DrugProfile, partner: DrugProfile) -> tuple[str, ...]:
+    """The properties ``drug`` does not state that ``partner`` makes relevant (pure: cacheable
+    per pair of medicines)."""
+    if not drug.has_interaction_data or drug.id == partner.id:
+        return ()
+    return tuple(dict.fromkeys(key for key in _needs(partner) if not drug.knows(key)))
+
+
+def not_assessed(profiles: Sequence[DrugProfile],
+                 missing: Callable[[DrugProfile, DrugProfile], tuple[str, ...]] = missing_for) -> tuple[NotAssessed, ...]:
     """For each medicine, the properties it does not state that some other medicine of the list
-    made relevant. Medicines that state nothing at all are reported apart (no interaction data)."""
+    made relevant. Medicines that state nothing at all are reported apart (no interaction data).
+    ``missing`` may be a cached :func:`missing_for`."""
     out = []
     for drug in profiles:
-        if not drug.has_interaction_data:
-            continue
-        missing: dict[str, list[str]] = {}
+        found: dict[str, list[str]] = {}
         for partner in profiles:
             if partner.id == drug.id:
                 continue
-            for key in _needs(partner):
-                if not drug.knows(key):
-                    names = missing.setdefault(key, [])
-                    if partner.name not in names:
-                        names.append(partner.name)
-        if missing:
-            out.append(NotAssessed(drug.id, drug.name, tuple((k, tuple(v)) for k, v in missing.items())))
+            for key in missing(drug, partner):
+                names = found.setdefault(key, [])
+                if partner.name not in names:
+                    names.append(partner.name)
+        if found:
+            out.append(NotAssessed(drug.id, drug.name, tuple((k, tuple(v)) for k, v in found.items())))
     return tuple(out)

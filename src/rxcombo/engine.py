@@ -21,7 +21,7 @@ from .resolver import Resolution, Resolver
 from .findings import SEVERITY_RANK
 from .rule_base import any_prop
 from .rules import PAIR_RULES, Basis, Hit, cumulative, duplication, label_interaction
-from .assessment import NotAssessed, not_assessed
+from .assessment import NotAssessed, missing_for, not_assessed
 
 MAX_MEDICINES = 50
 
@@ -83,6 +83,7 @@ class Engine:
         self.catalog = catalog
         self.resolver = Resolver(catalog.names, catalog.medicine_names, catalog.ambiguous, catalog.products)
         self._pair_cache: dict[tuple[str, str], tuple[Finding, ...]] = {}
+        self._missing_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         # Findings are kept alive by the two caches below, so their id() is a safe key
         # for their serialised forms.
         self._cumulative_cache: dict[tuple[Any, ...], Finding] = {}
@@ -109,8 +110,10 @@ class Engine:
     def check_ids(self, ids: Sequence[str], resolution: Resolution | None = None, inputs: tuple[str, ...] = ()) -> CheckResult:
         profiles = [self.catalog.profile(i) for i in ids]
         interactions: list[Finding] = []
+        bundled = resolution.within_one_product() if resolution is not None else frozenset()
         for a, b in combinations(sorted(ids), 2):
-            interactions += self.pair(a, b)
+            if (a, b) not in bundled:
+                interactions += self.pair(a, b)
         interactions.sort(key=Finding.sort_key)
         systemic = [p for p in profiles if p.negligible_exposure is None]
         totals = tuple(sorted((self._cumulative_finding(h) for h in cumulative(systemic, self.catalog.cns_active_classes)), key=Finding.sort_key))
@@ -121,7 +124,9 @@ class Engine:
         resolution = resolution or Resolution(ids=tuple(ids))
         repeated = tuple(self._same_ingredient(mid, entries) for mid, entries in resolution.repeated_ingredients().items())
         return CheckResult(inputs or tuple(ids), resolution, tuple(interactions), totals, sparse,
-                           repeated, not_assessed(systemic), local)
+                           repeated, not_assessed(systemic, self._missing if not bundled else
+                                                  lambda d, p: () if tuple(sorted((d.id, p.id))) in bundled else self._missing(d, p)),
+                           local)
 
     def pair(self, a: str, b: str) -> tuple[Finding, ...]:
         """All findings for two medicine ids (order does not matter), cached."""
@@ -187,6 +192,14 @@ class Engine:
             findings = [f for f in findings if f.rule not in curated["refines"]]
             findings.append(self._curated(curated, (pa, pb), replaced))
         return tuple(sorted(findings, key=Finding.sort_key))
+
+    def _missing(self, drug: DrugProfile, partner: DrugProfile) -> tuple[str, ...]:
+        """``missing_for``, cached per ordered pair of medicines."""
+        key = (drug.id, partner.id)
+        cached = self._missing_cache.get(key)
+        if cached is None:
+            cached = self._missing_cache[key] = missing_for(drug, partner)
+        return cached
 
     def _same_ingredient(self, mid: str, entries: tuple[str, ...]) -> Finding:
         """The same ingredient reached through several entries (a brand and its generic, two

@@ -60,6 +60,23 @@ class Resolution:
     ids: tuple[str, ...] = field(default=())  # unique recognised ids in input order
     entries: tuple[tuple[str, tuple[str, ...]], ...] = ()  # each input with the ids it resolved to
 
+    def within_one_product(self) -> frozenset[tuple[str, str]]:
+        """Pairs of ingredients (sorted ids) that come only from one combination product together:
+        the product combines them on purpose, and its own label covers them."""
+        products = {r.input for r in self.resolved if r.via == "product"}
+        pairs: set[tuple[str, str]] = set()
+        for raw, ids in self.entries:
+            if raw in products:
+                pairs |= {(a, b) if a < b else (b, a) for i, a in enumerate(ids) for b in ids[i + 1:]}
+        if not pairs:
+            return frozenset()
+        elsewhere: dict[str, int] = {}
+        for _raw, ids in self.entries:
+            for mid in ids:
+                elsewhere[mid] = elsewhere.get(mid, 0) + 1
+        # a pair stays checked when either ingredient is also listed on its own
+        return frozenset(p for p in pairs if elsewhere[p[0]] == 1 and elsewhere[p[1]] == 1)
+
     def repeated_ingredients(self) -> dict[str, tuple[str, ...]]:
         """Ingredient id -> the entries it came from, for ingredients that more than one entry holds."""
         sources: dict[str, list[str]] = {}
