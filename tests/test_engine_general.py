@@ -182,3 +182,21 @@ def test_negligible_systemic_exposure_skips_systemic_rules_and_says_why(tmp_path
     assert not any(f.rule == "bleeding" for f in result.interactions)
     (entry,) = result.to_dict()["negligible_exposure"]
     assert entry["id"] == "ibuprofen" and "not checked for interactions through the blood" in entry["text"]
+
+
+def test_a_guideline_row_about_two_groups_applies_to_each_member(engine: Engine) -> None:
+    result = engine.check(["doxazosin", "furosemide"])
+    rules = {f.rule: f for f in result.interactions}
+    finding = rules.get("guideline:beers-2023-alpha1-blocker--loop-diuretic")
+    assert finding is not None and finding.severity == "moderate"
+    assert finding.drugs == ("doxazosin", "furosemide") and any("beers" in s.key for s in finding.sources)
+    assert not any(f.rule.startswith("guideline:") for f in engine.check(["tamsulosin", "furosemide"]).interactions)
+
+
+def test_a_guideline_naming_an_unknown_class_is_reported(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    path = kb / "guidelines" / "beers-2023-alpha1-blocker--loop-diuretic.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("classes: [loop-diuretic]", "classes: [loop-diuretix]"), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"guidelines/beers-2023-alpha1-blocker--loop-diuretic.yaml: second.classes.0: unknown class 'loop-diuretix'"):
+        load_knowledge_base(kb)

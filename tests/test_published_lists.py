@@ -50,7 +50,10 @@ def _severity_of_pair(engine: Engine, pair: list[str]) -> tuple[str | None, list
     if missing:
         pytest.skip(f"not yet in the knowledge base: {', '.join(missing)}")
     result = engine.check_ids(resolution.ids, resolution, tuple(pair))
-    findings = [f for f in result.interactions if set(f.drugs) == set(resolution.ids)]
+    # an entry may be a combination ("sulfamethoxazole/trimethoprim"): a finding counts when it
+    # joins an ingredient of the first entry with one of the second
+    first, second = (set(ids) for _raw, ids in resolution.entries)
+    findings = [f for f in result.interactions if set(f.drugs) & first and set(f.drugs) & second]
     worst = min((f.severity for f in findings), key=SEVERITY_RANK.__getitem__, default=None)
     return worst, [f"{f.rule}={f.severity}" for f in findings]
 

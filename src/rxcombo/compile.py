@@ -36,6 +36,7 @@ CREATE TABLE rules (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE pairs (id TEXT PRIMARY KEY, drug_a TEXT NOT NULL, drug_b TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE sources (key TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE ambiguous (key TEXT PRIMARY KEY, name TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE guidelines (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE products (key TEXT PRIMARY KEY, name TEXT NOT NULL, ingredients TEXT NOT NULL, data TEXT NOT NULL);
 """
 
@@ -127,7 +128,20 @@ def build_profile(kb: KnowledgeBase, med: Medicine) -> DrugProfile:
         max_daily=max_daily,
         negligible_exposure=(Prop(True, refs(med.systemic_exposure.sources), med.systemic_exposure.note)
                              if med.systemic_exposure is not None and med.systemic_exposure.level == "negligible" else None),
+        identity=_identity(med, refs),
     )
+
+
+def _identity(med: Medicine, refs: Any) -> Prop | None:
+    """The citations for what the medicine is: its mechanism, else its indications, else its
+    first cited source."""
+    if med.mechanism is not None:
+        return Prop("mechanism", refs(med.mechanism.sources))
+    if med.indications:
+        return Prop("indications", refs(med.indications[0].sources))
+    if med.sources:
+        return Prop("sources", refs([next(iter(med.sources))]))
+    return None
 
 
 def _risk_props(med: Medicine, refs: Any) -> tuple[dict[str, Prop], dict[str, Prop]]:
@@ -266,6 +280,10 @@ def _fill(conn: sqlite3.Connection, kb: KnowledgeBase) -> None:
                      [(pid, *sorted(p.drugs), _dump(pair_payload(kb, pid, p))) for pid, p in sorted(kb.pairs.items())])
     conn.executemany("INSERT INTO ambiguous VALUES (?, ?, ?)",
                      sorted((normalize(name), name, _dump(a.model_dump(mode="json"))) for name, a in kb.ambiguous.items()))
+    conn.executemany("INSERT INTO guidelines VALUES (?, ?)",
+                     [(gid, _dump({**g.model_dump(mode="json"), "id": gid,
+                                   "sources": [source_ref(kb, c).to_dict() for c in g.sources]}))
+                      for gid, g in sorted(kb.guidelines.items())])
     conn.executemany("INSERT INTO products VALUES (?, ?, ?, ?)",
                      sorted((normalize(name), name, _dump(p.ingredients),
                              _dump({**p.model_dump(mode="json"), "sources": [source_ref(kb, c).to_dict() for c in p.sources]}))

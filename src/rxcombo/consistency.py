@@ -70,6 +70,7 @@ def check_consistency(kb: "KnowledgeBase") -> list[Problem]:
     problems += _check_stated_absences(kb)
     problems += _check_products(kb)
     problems += _check_reviews(kb)
+    problems += _check_guidelines(kb)
     if kb.imported is not None:
         for mid in kb.imported.medicines:
             if mid not in kb.medicines:
@@ -255,3 +256,21 @@ def _check_fda_table(kb: "KnowledgeBase") -> list[Problem]:
     from .fda_table import check
 
     return check(kb)
+
+
+def _check_guidelines(kb: "KnowledgeBase") -> list[Problem]:
+    problems = []
+    for gid, entry in kb.guidelines.items():
+        rel = kb.files[f"guideline:{gid}"]
+        for side in ("first", "second"):
+            group = getattr(entry, side)
+            for i, mid in enumerate(group.ids):
+                if mid not in kb.medicines:
+                    problems.append(Problem(rel, f"{side}.ids.{i}", f"unknown medicine {mid!r}"))
+            for i, cid in enumerate(group.classes):
+                if cid not in kb.classes:
+                    problems.append(Problem(rel, f"{side}.classes.{i}", f"unknown class {cid!r}"))
+        for i, cite in enumerate(entry.sources):
+            if citation_key(cite) not in kb.sources:
+                problems.append(Problem(rel, f"sources.{i}", f"cites unknown source {citation_key(cite)!r} (guidelines cite sources.yaml)"))
+    return problems

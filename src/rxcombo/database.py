@@ -36,7 +36,7 @@ def default_db_path() -> Path:
 
 def _newest_yaml(kb_dir: Path) -> float:
     newest = 0.0
-    for folder in (kb_dir, kb_dir / "classes", kb_dir / "medicines", kb_dir / "pairs", kb_dir / "imported"):
+    for folder in (kb_dir, kb_dir / "classes", kb_dir / "medicines", kb_dir / "pairs", kb_dir / "guidelines", kb_dir / "imported"):
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
@@ -45,7 +45,7 @@ def _newest_yaml(kb_dir: Path) -> float:
         except FileNotFoundError:
             continue
     # a deleted file only shows in its folder's mtime
-    for folder in (kb_dir / "classes", kb_dir / "medicines", kb_dir / "pairs"):
+    for folder in (kb_dir / "classes", kb_dir / "medicines", kb_dir / "pairs", kb_dir / "guidelines"):
         if folder.exists():
             newest = max(newest, folder.stat().st_mtime)
     return newest
@@ -154,6 +154,11 @@ class Catalog:
     def products(self) -> dict[str, tuple[str, tuple[str, ...]]]:
         """normalised combination-brand name -> (display name, ingredient ids)."""
         return {key: (name, tuple(json.loads(ids))) for key, name, ids in self._conn.execute("SELECT key, name, ingredients FROM products")}
+
+    @cached_property
+    def guidelines(self) -> tuple[dict[str, Any], ...]:
+        """Guideline rows about two groups of medicines (``kb/guidelines``)."""
+        return tuple(json.loads(data) for (data,) in self._conn.execute("SELECT data FROM guidelines ORDER BY id"))
 
     @cached_property
     def rules(self) -> dict[str, dict[str, Any]]:

@@ -186,6 +186,11 @@ class Engine:
         for hit in label_interaction(pa, pb):
             if SEVERITY_RANK[hit.severity] < worst:
                 findings.append(self._finding(hit))
+        worst = min((SEVERITY_RANK[f.severity] for f in findings), default=len(SEVERITY_RANK))
+        for entry in self.catalog.guidelines:
+            matched = _group_match(entry, pa, pb)
+            if matched is not None and SEVERITY_RANK[entry["severity"]] < worst:
+                findings.append(self._guideline(entry, matched))
         curated = self.catalog.pairs.get((a, b))
         if curated is not None:
             replaced = [f for f in findings if f.rule in curated["refines"]]
@@ -256,6 +261,26 @@ class Engine:
             params=tuple(sorted(hit.params.items())),
         )
 
+    def _guideline(self, entry: dict[str, Any], drugs: tuple[DrugProfile, DrugProfile]) -> Finding:
+        """A guideline row about two groups, for the two medicines it matched (first group first)."""
+        params = _Params(a=drugs[0].name, b=drugs[1].name)
+        return Finding(
+            drugs=(drugs[0].id, drugs[1].id),
+            names=(drugs[0].name, drugs[1].name),
+            severity=entry["severity"],
+            type=entry["type"],
+            title=entry["title"],
+            mechanism=entry["mechanism"].format_map(params),
+            effect=entry["effect"].format_map(params),
+            management=entry["management"].format_map(params),
+            monitor=entry["monitor"].format_map(params) if entry.get("monitor") else None,
+            summary=entry["summary"].format_map(params),
+            documentation=entry["documentation"],
+            rule=f"guideline:{entry['id']}",
+            sources=dedupe_sources([intern_ref(s) for s in entry["sources"]]),
+            basis=tuple(f"{d.id}: {why}" for d, why in zip(drugs, _group_reasons(entry, drugs))) + (f"guidelines/{entry['id']}.yaml",),
+        )
+
     def _curated(self, entry: dict[str, Any], profiles: tuple[DrugProfile, DrugProfile], replaced: Iterable[Finding]) -> Finding:
         by_id = {p.id: p for p in profiles}
         drugs = tuple(entry["drugs"])
@@ -281,3 +306,22 @@ class Engine:
             basis=tuple(basis),
             refines=tuple(f.rule for f in replaced),
         )
+
+
+def _in_group(group: dict[str, Any], drug: DrugProfile) -> str | None:
+    if drug.id in group.get("ids", []):
+        return "named"
+    return next((f"class {c}" for c in group.get("classes", []) if c in drug.classes), None)
+
+
+def _group_match(entry: dict[str, Any], a: DrugProfile, b: DrugProfile) -> tuple[DrugProfile, DrugProfile] | None:
+    """(member of the first group, member of the second) when the pair matches the entry."""
+    for x, y in ((a, b), (b, a)):
+        if _in_group(entry["first"], x) and _in_group(entry["second"], y):
+            return x, y
+    return None
+
+
+def _group_reasons(entry: dict[str, Any], drugs: tuple[DrugProfile, DrugProfile]) -> tuple[str, str]:
+    return (f"in the first group ({_in_group(entry['first'], drugs[0])})",
+            f"in the second group ({_in_group(entry['second'], drugs[1])})")

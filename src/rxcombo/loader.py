@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import KnowledgeBaseError, Problem
 from .fda_table import FdaTable
-from .models import Alias, AmbiguousName, DrugClass, ImportedFile, Medicine, PairEntry, Product, RuleText, Source
+from .models import Alias, AmbiguousName, DrugClass, GroupInteraction, ImportedFile, Medicine, PairEntry, Product, RuleText, Source
 
 DEFAULT_KB_DIR = Path(__file__).parent / "kb"
 # libyaml's parser when PyYAML was built with it (about ten times faster), the same safe rules.
@@ -39,6 +39,7 @@ class KnowledgeBase:
     imported: ImportedFile | None = None  # names from the FDA UNII list (kb import-names)
     aliases: dict[str, Alias] = field(default_factory=dict)
     products: dict[str, Product] = field(default_factory=dict)  # combination brands -> ingredients
+    guidelines: dict[str, GroupInteraction] = field(default_factory=dict)  # guideline rows about groups
     fda_table: FdaTable | None = None  # FDA's Table 1 of CYP and transporter examples (kb import-fda)
 
     def source_for(self, cite: str, medicine: Medicine | None = None, pair: PairEntry | None = None) -> Source | None:
@@ -57,6 +58,7 @@ def yaml_files(root: Path) -> list[Path]:
     files += sorted((root / "classes").glob("*.yaml"))
     files += sorted((root / "medicines").glob("*.yaml"))
     files += sorted((root / "pairs").glob("*.yaml"))
+    files += sorted((root / "guidelines").glob("*.yaml"))
     files.append(root / "imported" / "unii.yaml")
     files.append(root / "imported" / "fda-ddi-table.yaml")
     return [f for f in files if f.exists()]
@@ -162,6 +164,15 @@ def load_knowledge_base(root: Path | None = None, with_fda_table: bool = True) -
             pairs[path.stem] = entry
             files[f"pair:{path.stem}"] = rel
 
+    guidelines: dict[str, GroupInteraction] = {}
+    for path in sorted((root / "guidelines").glob("*.yaml")):
+        rel = f"guidelines/{path.name}"
+        data = _read_yaml(path, rel, problems)
+        entry = _validate(GroupInteraction, data, rel, "", problems) if data is not None else None
+        if entry is not None:
+            guidelines[path.stem] = entry
+            files[f"guideline:{path.stem}"] = rel
+
     imported = None
     imported_path = root / "imported" / "unii.yaml"
     if imported_path.exists():
@@ -176,7 +187,7 @@ def load_knowledge_base(root: Path | None = None, with_fda_table: bool = True) -
             fda_table = _validate(FdaTable, data, "imported/fda-ddi-table.yaml", "", problems)
 
     kb = KnowledgeBase(root=root, medicines=medicines, classes=classes, rules=rules, pairs=pairs, sources=sources,
-                       files=files, ambiguous=ambiguous, imported=imported, aliases=aliases, products=products,
+                       files=files, ambiguous=ambiguous, imported=imported, aliases=aliases, products=products, guidelines=guidelines,
                        fda_table=fda_table)
     problems += check_consistency(kb)
     if problems:

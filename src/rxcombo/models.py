@@ -59,7 +59,7 @@ class Source(Strict):
     authors: Text | None = None
     journal: Text | None = None
     year: int | None = Field(default=None, ge=1900, le=2100)
-    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None  # the address as published
     pmid: Annotated[str, StringConstraints(pattern=r"^[0-9]{5,9}$")] | None = None
     doi: Annotated[str, StringConstraints(pattern=r"^10\.\S+/\S+$")] | None = None
 
@@ -504,6 +504,38 @@ class PairEntry(Strict):
     refines: list[Id] = []
     sources: Citations
     source_defs: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")], Source] = {}
+
+
+class Group(Strict):
+    """Medicines named by id and/or by class."""
+
+    ids: list[Id] = []
+    classes: list[Id] = []
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> "Group":
+        if not (self.ids or self.classes):
+            raise ValueError("name at least one medicine id or class")
+        return self
+
+
+class GroupInteraction(Strict):
+    """A published statement about two groups of medicines (a guideline's table row, e.g. the
+    AGS Beers Criteria: non-selective alpha-1 blockers with loop diuretics), in
+    ``kb/guidelines/<id>.yaml``. Shown when it is more severe than what the rules found."""
+
+    title: Text
+    first: Group
+    second: Group
+    severity: Severity
+    type: Literal["pharmacodynamic", "pharmacokinetic", "mixed"]
+    mechanism: Text
+    effect: Text
+    management: Text
+    monitor: Text | None = None
+    summary: Text
+    documentation: Literal["established", "probable", "theoretical"]
+    sources: Citations
 
 
 def citation_key(cite: str) -> str:

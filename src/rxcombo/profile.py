@@ -107,6 +107,7 @@ class DrugProfile:
     absent: dict[str, Prop] = field(default_factory=dict)
     max_daily: Prop | None = None  # value: (amount, unit)
     negligible_exposure: Prop | None = None  # a source says almost none reaches the blood (creams, eye drops...)
+    identity: Prop | None = None  # what the record cites for what the medicine is (mechanism, indications)
 
     def knows(self, key: str) -> bool:
         """True when the record states ``key`` (a risk name or "substrate:E", "inhibits:E",
@@ -153,6 +154,7 @@ class DrugProfile:
             "absent": {k: prop(v) for k, v in sorted(self.absent.items())},
             "max_daily": prop(self.max_daily),
             "negligible_exposure": prop(self.negligible_exposure),
+            "identity": prop(self.identity),
         }
 
     @classmethod
@@ -187,4 +189,5 @@ class DrugProfile:
             absent=props(data.get("absent", {})),
             max_daily=prop(data.get("max_daily")),
             negligible_exposure=prop(data.get("negligible_exposure")),
+            identity=prop(data.get("identity")),
         )

@@ -59,7 +59,10 @@ def level_pair(rule: str, risk: str, table: Callable[[int, int], str | None]) ->
 
 
 def any_prop(drug: DrugProfile) -> Prop:
-    """The class membership's own citation is the record's first sourced property."""
-    for prop in drug.risks.values():
-        return prop
-    return Prop(None, ())
+    """A citation for the medicine itself (for class-based findings): its first sourced risk or
+    pharmacokinetic property, else what the record cites for what the medicine is (mechanism,
+    indications)."""
+    for group in (drug.risks, drug.substrates, drug.inhibits, drug.induces, drug.absent):
+        for prop in group.values():
+            return prop
+    return drug.identity or Prop(None, ())
