@@ -129,6 +129,8 @@ def build_profile(kb: KnowledgeBase, med: Medicine) -> DrugProfile:
         negligible_exposure=(Prop(True, refs(med.systemic_exposure.sources), med.systemic_exposure.note)
                              if med.systemic_exposure is not None and med.systemic_exposure.level == "negligible" else None),
         identity=_identity(med, refs),
+        critical_loss_of_effect=(Prop(True, refs(pk.critical_loss_of_effect.sources), pk.critical_loss_of_effect.note)
+                                 if pk.critical_loss_of_effect is not None and pk.critical_loss_of_effect.value else None),
     )
 
 

@@ -153,6 +153,9 @@ class Pharmacokinetics(Strict):
     induces: list[Modulation] = []
     prodrug: Prodrug | None = None
     narrow_therapeutic_index: NarrowMargin | None = None
+    # A fall in exposure is dangerous (an antiretroviral losing effect and selecting resistance,
+    # a transplant drug losing effect): a strong inducer of its main pathway is then major.
+    critical_loss_of_effect: Flag | None = None
 
 
 class Risk(Sourced):

@@ -108,6 +108,7 @@ class DrugProfile:
     max_daily: Prop | None = None  # value: (amount, unit)
     negligible_exposure: Prop | None = None  # a source says almost none reaches the blood (creams, eye drops...)
     identity: Prop | None = None  # what the record cites for what the medicine is (mechanism, indications)
+    critical_loss_of_effect: Prop | None = None  # a fall in exposure is dangerous (antiretrovirals...)
 
     def knows(self, key: str) -> bool:
         """True when the record states ``key`` (a risk name or "substrate:E", "inhibits:E",
@@ -155,6 +156,7 @@ class DrugProfile:
             "max_daily": prop(self.max_daily),
             "negligible_exposure": prop(self.negligible_exposure),
             "identity": prop(self.identity),
+            "critical_loss_of_effect": prop(self.critical_loss_of_effect),
         }
 
     @classmethod
@@ -190,4 +192,5 @@ class DrugProfile:
             max_daily=prop(data.get("max_daily")),
             negligible_exposure=prop(data.get("negligible_exposure")),
             identity=prop(data.get("identity")),
+            critical_loss_of_effect=prop(data.get("critical_loss_of_effect")),
         )

@@ -252,11 +252,12 @@ def enzyme_inhibition(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit
 
 
 def enzyme_induction(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
-    """Inducer of the victim's major pathway; "narrow margin" means a narrow therapeutic index
-    (loss of effect matters most there): strong -> major, moderate -> moderate (a moderate
-    inducer acts over weeks and is managed by dose adjustment)."""
-    nti = _stated_narrow(victim)
-    return _enzyme_modulation("enzyme-induction", "induces", perpetrator.induces, perpetrator, victim, nti, False)
+    """Inducer of the victim's major pathway; "narrow margin" means a narrow therapeutic index or
+    a stated critical loss of effect (antiretrovirals: treatment failure and resistance): strong
+    -> major, moderate -> moderate (a moderate inducer acts over weeks and is managed by dose
+    adjustment); otherwise strong -> moderate, moderate -> minor."""
+    critical = _stated_narrow(victim) or victim.critical_loss_of_effect is not None
+    return _enzyme_modulation("enzyme-induction", "induces", perpetrator.induces, perpetrator, victim, critical, False)
 
 
 def prodrug_inhibition(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
