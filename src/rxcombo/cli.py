@@ -60,7 +60,7 @@ def main(ctx: click.Context, db: Path | None, kb: Path | None) -> None:
 @main.command()
 @click.argument("drugs", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
-@click.option("--batch", type=click.File("r", encoding="utf-8"),
+@click.option("--batch", type=click.File("rb"),
               help='JSON-lines file of {"id": ..., "drugs": [...]} (use - for standard input).')
 @click.option("--details/--no-details", default=True, help="Show mechanism, management and sources.")
 @click.pass_context
@@ -72,6 +72,9 @@ def check(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, batch: Any,
         from .batch import run_batch
 
         sys.exit(run_batch(_engine(ctx), batch, sys.stdout))
+    # An argument that is not valid UTF-8 reaches Python with surrogate escapes; show it with
+    # replacement characters so that it is reported (and JSON stays valid UTF-8).
+    drugs = tuple(d.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for d in drugs)
     drugs = tuple(d for d in drugs if d.strip().casefold() not in LIST_SEPARATORS)
     if not drugs:
         raise click.UsageError("name at least one medicine, e.g. rxcombo check paroxetine clonazepam")
@@ -451,3 +454,32 @@ def completeness(ctx: click.Context, as_json: bool, records: bool) -> None:
     from .console import print_completeness
 
     print_completeness(report, records)
+
+
+def _accept_locations_everywhere(group: click.Group) -> None:
+    """Let --kb and --db follow any subcommand too (``rxcombo kb validate --kb DIR``), with the
+    same meaning as before it."""
+
+    def remember(name: str):
+        def callback(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+            if value is not None:
+                root = ctx.find_root()
+                root.ensure_object(dict)
+                root.obj[name] = value
+        return callback
+
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _accept_locations_everywhere(command)
+        names = {p.name for p in command.params}
+        if "kb_dir" not in names and "kb" not in names:
+            command.params.append(click.Option(["--kb", "kb_dir"], type=click.Path(file_okay=False, path_type=Path),
+                                               expose_value=False, is_eager=True, callback=remember("kb"),
+                                               help="Knowledge-base folder (also accepted before the command)."))
+        if "db_path" not in names and "db" not in names:
+            command.params.append(click.Option(["--db", "db_path"], type=click.Path(dir_okay=False, path_type=Path),
+                                               expose_value=False, is_eager=True, callback=remember("db"),
+                                               help="Compiled database (also accepted before the command)."))
+
+
+_accept_locations_everywhere(main)

@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -221,11 +222,43 @@ def pair_payload(kb: KnowledgeBase, pid: str, pair: PairEntry) -> dict[str, Any]
     return data
 
 
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Delete temporary files (and their SQLite journals) that a killed build left beside
+    ``target``. A file whose building process is still running is kept; one from an older
+    version without a process id is removed once it is an hour old."""
+    removed = []
+    for path in target.parent.glob(f".{target.name}.*.tmp*"):
+        pid_text = path.name[len(target.name) + 2:].split(".", 1)[0]
+        if pid_text.isdigit():
+            try:
+                os.kill(int(pid_text), 0)
+                continue  # still building
+            except ProcessLookupError:
+                pass
+            except PermissionError:
+                continue
+        else:
+            try:
+                if time.time() - path.stat().st_mtime < 3600:
+                    continue
+            except OSError:
+                continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
 def write_database(kb: KnowledgeBase, target: Path) -> Path:
-    """Write the database for ``kb`` to ``target`` atomically; return the path."""
+    """Write the database for ``kb`` to ``target`` atomically; return the path.
+
+    Raises DatabaseError (not a traceback) when the folder cannot be written."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(target)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise DatabaseError(f"cannot write the database at {target}: {exc.strerror or exc}") from exc
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -237,6 +270,9 @@ def write_database(kb: KnowledgeBase, target: Path) -> Path:
         finally:
             conn.close()
         os.replace(tmp, target)
+    except (OSError, sqlite3.Error) as exc:
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot write the database at {target}: {exc}") from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -17,6 +17,8 @@ SEVERITY_STYLE = {"contraindicated": "bold white on red", "major": "bold red", "
 
 def describe_unresolved(u: Unresolved) -> str:
     where = f" (in {u.within!r})" if u.within else ""
+    if u.reason:
+        return f"Not a usable name, NOT CHECKED: {u.input!r}{where}: {u.reason}."
     if u.ambiguous:
         candidates = f" Which one? {', '.join(name for _, name in u.suggestions)}." if u.suggestions else ""
         return f"Ambiguous, NOT CHECKED: {u.input!r}{where}. {u.ambiguous}{candidates}"

@@ -19,8 +19,25 @@ from .fda_table import FdaTable
 from .models import Alias, AmbiguousName, DrugClass, GroupInteraction, ImportedFile, Medicine, PairEntry, Product, RuleText, Source
 
 DEFAULT_KB_DIR = Path(__file__).parent / "kb"
-# libyaml's parser when PyYAML was built with it (about ten times faster), the same safe rules.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class DuplicateKey(yaml.constructor.ConstructorError):
+    """A mapping names the same key twice: the second would silently replace the first."""
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """libyaml's parser when PyYAML was built with it (about ten times faster), the same safe
+    rules, and an error for a key given twice in one mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if key in seen:
+                raise DuplicateKey(None, None, f"the key {key!r} appears twice in one mapping", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_LOADER = _Loader
 M = TypeVar("M", bound=BaseModel)
 
 

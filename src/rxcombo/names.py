@@ -33,9 +33,18 @@ _SPLIT_RE = re.compile(r"\s*(?:\+|/|;|,|&|\band\b|\bwith\b)\s*", re.IGNORECASE)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# What people paste along with a name: trademark signs, zero-width characters, soft hyphens.
+_PASTED_RE = re.compile("[\u2122\u00ae\u00a9\u200b-\u200f\u2060\ufeff\u00ad]")
+
+
+def clean_pasted(name: str) -> str:
+    """``"Klonopin\u2122"`` -> ``"Klonopin"``; zero-width spaces and soft hyphens removed."""
+    return _PASTED_RE.sub("", name)
+
+
 def normalize(name: str) -> str:
     """Case-fold, strip accents and punctuation, collapse spaces: the key for exact lookup."""
-    text = unicodedata.normalize("NFKD", name)
+    text = unicodedata.normalize("NFKD", clean_pasted(name))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     text = text.replace("’", "'").replace("'s", "s")
     text = re.sub(r"[^a-z0-9%µ.+/ -]+", " ", text)
@@ -69,6 +78,7 @@ def check_input(name: str) -> str:
     """Reject input that cannot be a medicine name, saying why; return it trimmed."""
     if not isinstance(name, str):
         raise TypeError(f"a medicine name must be text, got {type(name).__name__}")
+    name = clean_pasted(name)
     if _CONTROL_RE.search(name):
         return _raise(f"medicine name {name[:40]!r} contains control characters")
     stripped = " ".join(name.split())

@@ -39,6 +39,7 @@ class Unresolved:
     suggestions: tuple[tuple[str, str], ...] = ()  # (id, display name); id "" when not in the knowledge base
     within: str | None = None  # the combination string this part came from
     ambiguous: str | None = None  # why the name cannot be resolved without guessing
+    reason: str | None = None  # why the entry cannot be a medicine name (empty, control characters...)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -50,6 +51,8 @@ class Unresolved:
             out["within"] = self.within
         if self.ambiguous is not None:
             out["ambiguous"] = self.ambiguous
+        if self.reason is not None:
+            out["reason"] = self.reason
         return out
 
 
@@ -212,10 +215,21 @@ class Resolver:
         resolved: list[Resolved] = []
         unresolved: list[Unresolved] = []
         entries: list[tuple[str, tuple[str, ...]]] = []
+        from .errors import InputError
+
         for raw in inputs:
-            r, u = self.resolve_one(raw)
+            try:
+                r, u = self.resolve_one(raw)
+            except InputError as exc:  # one unusable entry is reported; the others are still checked
+                r, u = (), (Unresolved(_shown(raw), reason=str(exc)),)
             resolved += r
             unresolved += u
             entries.append((raw, tuple(dict.fromkeys(x.id for x in r))))
         ids = tuple(dict.fromkeys(r.id for r in resolved))
         return Resolution(tuple(resolved), tuple(unresolved), ids, tuple(entries))
+
+
+def _shown(raw: object) -> str:
+    """An unusable entry as it can be shown back: text, trimmed to 60 characters."""
+    text = raw if isinstance(raw, str) else repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."

@@ -14,7 +14,8 @@ from .problems import problem
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
-DrugName = Annotated[str, StringConstraints(max_length=200)]
+# Longer or unusable names are reported one by one in `unresolved` (with the reason), not refused.
+DrugName = Annotated[str, StringConstraints(max_length=1000)]
 
 
 class CheckRequest(BaseModel):

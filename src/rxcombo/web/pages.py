@@ -55,8 +55,13 @@ def home(request: Request) -> HTMLResponse:
 def check_page(request: Request, drugs: Annotated[str | None, Query(max_length=10_000)] = None,
                audience: Audience = "patient", add: Annotated[str | None, Query(max_length=200)] = None) -> Any:
     """Shareable results page: /check?drugs=paroxetine,clonazepam (``add`` appends one name, then redirects)."""
+    names = split_drugs(drugs) + ([add.strip()] if add and add.strip() else [])
+    if len(names) > MAX_MEDICINES:  # refused before anything is built (a page of chips for each name)
+        html = environment().get_template("web_check.html").render(
+            base="", nav=NAV, names=[], result=None, audience=audience, severities=SEVERITIES, query="",
+            error=f"{len(names):,} medicines given; at most {MAX_MEDICINES} can be checked at once")
+        return HTMLResponse(html, status_code=422)
     if add is not None:
-        names = split_drugs(drugs) + ([add.strip()] if add.strip() else [])
         return RedirectResponse(f"/check?{urlencode({'drugs': ','.join(names), 'audience': audience})}", status_code=303)
     names, result, error = _check(request, drugs)
     html = environment().get_template("web_check.html").render(
