@@ -40,7 +40,12 @@ def test_order_sign_cards(client: TestClient) -> None:
     assert any("respiratory depression" in c["summary"].lower() for c in critical)
     removal = critical[0]["suggestions"][0]["actions"][0]
     assert removal == {"type": "delete", "description": "Remove this draft order", "resourceId": ["MedicationRequest/draft-tramadol"]}
-    assert any(c["indicator"] == "warning" and "serotonergic" in c["summary"].lower() for c in cards)
+    # one card per pair of medicines: the serotonergic finding is on the sertraline + tramadol card
+    pair_cards = [c for c in cards if "(Tramadol + Sertraline)" in c["summary"] or "(Sertraline + Tramadol)" in c["summary"]]
+    assert len(pair_cards) == 1 and "serotonin" in (pair_cards[0]["summary"] + pair_cards[0]["detail"]).lower()
+    assert len({c["uuid"] for c in cards}) == len(cards)
+    order = [{"critical": 0, "warning": 1, "info": 2}[c["indicator"]] for c in cards]
+    assert order == sorted(order), "critical cards first, info cards last"
     info = [c for c in cards if c["indicator"] == "info" and c["summary"].startswith("Not checked")]
     assert info and "Foobarzine" in info[0]["summary"]
     assert all(c.get("overrideReasons") for c in cards if c["indicator"] != "info")
@@ -71,3 +76,63 @@ def test_invalid_fhir_and_wrong_hook(client: TestClient) -> None:
 def test_feedback(client: TestClient) -> None:
     assert client.post("/cds-services/rxcombo-order-sign/feedback", json=load("feedback.json")).status_code == 200
     assert client.post("/cds-services/nope/feedback", json=load("feedback.json")).status_code == 404
+
+
+def _with(body: dict, **changes: object) -> dict:
+    out = json.loads(json.dumps(body))
+    for path, value in changes.items():
+        target = out
+        *parents, last = path.split("__")
+        for part in parents:
+            target = target[part]
+        target[last] = value
+    return out
+
+
+def test_null_medications_prefetch_is_412(client: TestClient) -> None:
+    """The clinician must not be told 'no interactions' when current medicines were not sent."""
+    body = _with(load("order-sign-tramadol.json"), prefetch__medications=None)
+    r = client.post("/cds-services/rxcombo-order-sign", json=body)
+    assert r.status_code == 412 and r.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("selections", [5, [[1]], "MedicationRequest/x", [1, 2]])
+def test_bad_selections_are_400(client: TestClient, selections: object) -> None:
+    body = _with(load("order-select-phenelzine.json"), context__selections=selections)
+    r = client.post("/cds-services/rxcombo-order-select", json=body)
+    assert r.status_code == 400 and "selections" in r.json()["detail"]
+
+
+def test_a_code_without_a_name_is_explained(client: TestClient) -> None:
+    body = load("order-sign-tramadol.json")
+    order = body["context"]["draftOrders"]["entry"][0]["resource"]
+    order["medicationCodeableConcept"] = {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "312941"}]}
+    cards = client.post("/cds-services/rxcombo-order-sign", json=body).json()["cards"]
+    info = [c for c in cards if c["indicator"] == "info" and c["summary"].startswith("Not checked")]
+    text = " ".join(c["detail"] for c in info)
+    assert "draft-tramadol" in text and "312941" in text and "without a name" in text
+    assert "rxnorm|312941" not in " ".join(c["summary"] for c in info).lower()
+
+
+def test_order_without_id_and_repeated_prefetch(client: TestClient) -> None:
+    body = load("order-sign-tramadol.json")
+    del body["context"]["draftOrders"]["entry"][0]["resource"]["id"]
+    body["prefetch"]["medications"]["entry"] *= 2
+    cards = client.post("/cds-services/rxcombo-order-sign", json=body).json()["cards"]
+    actions = [a for c in cards for sug in c.get("suggestions", []) for a in sug["actions"]]
+    assert all(rid != "MedicationRequest/" for a in actions for rid in a["resourceId"])
+    assert len({c["uuid"] for c in cards}) == len(cards)
+
+
+def test_cards_are_capped_with_a_final_summary(client: TestClient) -> None:
+    body = load("order-sign-tramadol.json")
+    names = ["fluoxetine", "paroxetine", "citalopram", "venlafaxine", "duloxetine", "linezolid", "methadone",
+             "oxycodone", "alprazolam", "diazepam", "lorazepam", "zolpidem", "quetiapine", "olanzapine"]
+    body["prefetch"]["medications"]["entry"] = [
+        {"resource": {"resourceType": "MedicationRequest", "id": f"active-{n}", "status": "active", "intent": "order",
+                      "subject": {"reference": "Patient/example-1"}, "medicationCodeableConcept": {"text": n}}}
+        for n in names]
+    cards = client.post("/cds-services/rxcombo-order-sign", json=body).json()["cards"]
+    interaction_cards = [c for c in cards if not c["summary"].startswith("Not checked") and "not be assessed" not in c["summary"]]
+    assert len(interaction_cards) <= 10
+    assert interaction_cards[-1]["summary"].startswith("...and ") and "more" in interaction_cards[-1]["summary"]

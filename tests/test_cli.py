@@ -97,11 +97,59 @@ def test_batch(run_cli, tmp_path: Path) -> None:
     assert out[1]["error"]["type"] == "invalid-json" and "line 2" in out[1]["error"]["message"]
     assert out[2]["error"]["type"] == "invalid-drugs"
     assert out[3]["unresolved"][0]["input"] == "foobarzine"
-    assert out[4]["error"]["type"] == "invalid-input"
+    assert out[4]["unresolved"][0]["reason"] == "a medicine name is empty"  # reported, not an error line
     assert out[5]["interactions"][0]["severity"] == "contraindicated"
-    assert proc.returncode == 1
+    assert proc.returncode == 2  # some lines could not be checked at all
+    only_unknown = run_cli("check", "--batch", "-", input=lines[4] + "\n" + lines[0] + "\n")
+    assert only_unknown.returncode == 1  # every line checked, some names not recognised
     proc = run_cli("check", "--batch", "-", input=lines[0] + "\n")
     assert proc.returncode == 0 and json.loads(proc.stdout)["id"] == "a"
+
+
+def test_batch_line_that_is_not_utf8_gets_an_error_and_the_rest_run(run_cli, tmp_path: Path) -> None:
+    batch = tmp_path / "lists.jsonl"
+    batch.write_bytes(b'{"id": 1, "drugs": ["paroxetine", "tramadol"]}\n\xff\xfe{"id": 2}\n{"id": 3, "drugs": ["Paxil"]}\n')
+    proc = run_cli("check", "--batch", str(batch))
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [o.get("id") for o in out] == [1, None, 3]
+    assert out[1]["error"]["type"] == "invalid-utf8" and "line 2" in out[1]["error"]["message"]
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_one_bad_name_does_not_stop_the_check(run_cli) -> None:
+    proc = run_cli("check", "Paxil", "Klonopin", "tramadol", "—", "--json")
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 1 and data["checked"] == ["paroxetine", "clonazepam", "tramadol"]
+    assert data["unresolved"][0]["reason"] and data["highest_severity"] == "major"
+
+
+def test_non_utf8_argument_still_gives_valid_json(tmp_path: Path, db_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import KB_DIR
+
+    env = {**os.environ, "RXCOMBO_DB": str(db_path), "RXCOMBO_KB": str(KB_DIR)}
+    proc = subprocess.run([sys.executable.encode(), b"-m", b"rxcombo", b"check", b"paroxetine", b"\xff\xfeabc", b"--json"],
+                          capture_output=True, env=env, timeout=60)
+    data = json.loads(proc.stdout.decode("utf-8"))
+    assert data["checked"] == ["paroxetine"] and data["unresolved"][0]["input"].endswith("abc")
+
+
+def test_unwritable_database_is_a_plain_error(run_cli) -> None:
+    for args in (("--db", "/proc/x.db", "kb", "build"), ("--db", "/proc/x.db", "check", "paroxetine")):
+        proc = run_cli(*args)
+        assert proc.returncode == 3 and proc.stderr.startswith("Error: cannot write the database") and "Traceback" not in proc.stderr
+
+
+def test_locations_are_accepted_after_the_command(run_cli) -> None:
+    from tests.conftest import KB_DIR
+
+    proc = run_cli("kb", "validate", "--kb", str(KB_DIR))
+    assert proc.returncode == 0 and str(KB_DIR) in proc.stdout
+    proc = run_cli("kb", "validate", "--kb", "/nonexistent-kb")
+    assert proc.returncode == 3 and "knowledge-base folder does not exist" in proc.stderr
 
 
 def test_batch_output_equals_single_check(run_cli) -> None:

@@ -100,7 +100,7 @@ def test_specific_rows(imported: Path) -> None:
 def test_footnotes_and_odd_cells_are_kept_as_printed(imported: Path) -> None:
     rows = _rows(imported)
     adefovir = rows["adefovir"][0]
-    assert adefovir["fda_name"] == "adefovir1" and adefovir["footnotes"] == ["1"] and adefovir["id"] is None
+    assert adefovir["fda_name"] == "adefovir1" and adefovir["footnotes"] == ["1"] and adefovir["name"] == "adefovir"
     ritonavir = rows["ritonavir"][0]
     assert ritonavir["fda_name"] == "ritonavir 14, 15, 16" and ritonavir["footnotes"] == ["14", "15", "16"]
     assert ritonavir["id"] == "ritonavir"

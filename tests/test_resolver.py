@@ -76,9 +76,14 @@ def test_unknown_name_is_reported_not_dropped(engine: Engine) -> None:
 
 @pytest.mark.parametrize("bad", ["", "   ", "x" * 10_000, "parox\x00etine", "\x1b[31mred", "!!!"])
 def test_absurd_input_is_a_clear_error(engine: Engine, bad: str) -> None:
+    """Reported as not checked, with the reason; never a crash, never silently dropped."""
     with pytest.raises(InputError) as info:
-        engine.check([bad])
+        engine.resolver.resolve_one(bad)
     assert str(info.value)
+    result = engine.check([bad, "paroxetine"])
+    assert result.resolution.ids == ("paroxetine",)
+    (entry,) = result.resolution.unresolved
+    assert entry.reason == str(info.value) and len(entry.input) <= 60
 
 
 def test_too_many_medicines(engine: Engine) -> None:

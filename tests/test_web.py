@@ -33,6 +33,57 @@ def test_api_check_matches_cli_contract(client: TestClient, run_cli) -> None:  #
     assert data["highest_severity"] == "major"
 
 
+@pytest.mark.parametrize("bad", ["", "—", "😀", "\u200b", "x" * 300])
+def test_one_bad_entry_does_not_wipe_the_result(client: TestClient, bad: str) -> None:
+    """An unusable entry is listed as not checked, with the reason; the rest is still checked."""
+    r = client.post("/api/v1/check", json={"drugs": ["Paxil", "Klonopin", "tramadol", bad]})
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert data["checked"] == ["paroxetine", "clonazepam", "tramadol"] and data["highest_severity"] == "major"
+    assert data["unresolved"][0]["reason"] and data["complete"] is False
+    page = client.get("/check", params={"drugs": f"Paxil,Klonopin,tramadol,{bad or '—'}"})
+    assert page.status_code == 200 and "NOT checked" in page.text and 'data-severity="major"' in page.text
+
+
+def test_pasted_characters_are_ignored(client: TestClient) -> None:
+    data = client.post("/api/v1/check", json={"drugs": ["Klonopin\u2122", "Pax\u200bil", "tram\u00adadol"]}).json()
+    assert data["checked"] == ["clonazepam", "paroxetine", "tramadol"] and data["complete"]
+
+
+def test_results_are_grouped_by_pair_with_a_headline(client: TestClient) -> None:
+    data = client.post("/api/v1/check", json={"drugs": ["Paxil", "Klonopin", "tramadol"]}).json()
+    assert data["headline"].startswith("2 serious and 1 moderate interaction") and "among 3 medicines" in data["headline"]
+    pairs = data["pairs"]
+    assert len(pairs) == len({tuple(p["drugs"]) for p in pairs}) == 3
+    assert [p["severity"] for p in pairs] == sorted((p["severity"] for p in pairs), key=["contraindicated", "major", "moderate", "minor"].index)
+    for p in pairs:
+        assert p["names"] == sorted(p["names"]) and p["action"]
+        assert {tuple(sorted(data["interactions"][i]["drugs"])) for i in p["findings"]} == {tuple(sorted(p["drugs"]))}
+    assert sum(len(p["findings"]) for p in pairs) == len(data["interactions"])  # nothing dropped
+
+
+def test_too_many_names_are_refused_before_building_the_page(client: TestClient) -> None:
+    r = client.get("/check", params={"drugs": ",".join(["a"] * 4999)})
+    assert r.status_code == 422 and len(r.content) < 20_000 and "at most 50" in r.text
+
+
+def test_chunked_body_over_the_limit_is_413(client: TestClient) -> None:
+    def chunks():
+        for _ in range(100):
+            yield b'{"drugs": ["' + b"a" * 1000 + b'"]}'
+    r = client.post("/api/v1/check", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413 and r.headers["content-type"].startswith("application/problem+json")
+
+
+def test_browsers_get_html_error_pages_and_the_logo_links_home(client: TestClient) -> None:
+    page = client.get("/medicines/not-a-medicine", headers={"accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html") and "Page not found" in page.text
+    assert client.get("/medicines/not-a-medicine").headers["content-type"].startswith("application/problem+json")
+    assert client.get("/api/v1/nothing", headers={"accept": "text/html"}).headers["content-type"].startswith("application/problem+json")
+    home = client.get("/")
+    assert 'class="brand" href="/"' in home.text and "rxcombo knows" in home.text
+
+
 def test_api_unresolved_is_reported(client: TestClient) -> None:
     data = client.post("/api/v1/check", json={"drugs": ["paroxetine", "foobarzine"]}).json()
     assert data["complete"] is False and data["unresolved"][0]["input"] == "foobarzine"
@@ -42,7 +93,7 @@ def test_api_errors_have_one_shape(client: TestClient) -> None:
     is_problem(client.post("/api/v1/check", json={"drugs": []}), 422)
     body = is_problem(client.post("/api/v1/check", json={"drugs": ["x"] * 51}), 422)
     assert "at most 50" in body["detail"]
-    is_problem(client.post("/api/v1/check", json={"drugs": ["", "paroxetine"]}), 422)
+    is_problem(client.post("/api/v1/check", json={"drugs": ["x"] * 51, "extra": 1}), 422)
     is_problem(client.post("/api/v1/check", content=b"{not json", headers={"content-type": "application/json"}), 422)
     is_problem(client.post("/api/v1/check", content=b"[" * 70_000, headers={"content-type": "application/json"}), 413)
     is_problem(client.get("/api/v1/drugs/not-a-drug"), 404)
@@ -70,7 +121,9 @@ def test_drug_monograph_health(client: TestClient) -> None:
 def test_html_pages_have_json_twins(client: TestClient) -> None:
     html = client.get("/check", params={"drugs": "Paxil,Klonopin,foobarzine"})
     assert html.status_code == 200
-    assert "Additive CNS depression" in html.text and "is not recognised and was NOT checked" in html.text
+    assert "can both make you drowsy" in html.text and "is not recognised and was NOT checked" in html.text
+    professional = client.get("/check", params={"drugs": "paroxetine,clonazepam", "audience": "professional"}).text
+    assert "Additive CNS depression" in professional and "can both make you drowsy" not in professional
     twin = client.get("/check.json", params={"drugs": "Paxil,Klonopin,foobarzine"}).json()
     assert twin["unresolved"][0]["input"] == "foobarzine"
     page = client.get("/medicines/paroxetine")

@@ -76,6 +76,16 @@ def check(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, batch: Any,
     # replacement characters so that it is reported (and JSON stays valid UTF-8).
     drugs = tuple(d.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for d in drugs)
     drugs = tuple(d for d in drugs if d.strip().casefold() not in LIST_SEPARATORS)
+    from .names import check_input
+
+    problems = []
+    for d in drugs:
+        try:
+            check_input(d)
+        except InputError as exc:
+            problems.append(exc)
+    if drugs and len(problems) == len(drugs):  # nothing usable at all: a usage error, not a result
+        _fail(problems[0])
     if not drugs:
         raise click.UsageError("name at least one medicine, e.g. rxcombo check paroxetine clonazepam")
     engine = _engine(ctx)

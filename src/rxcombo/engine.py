@@ -16,12 +16,13 @@ from typing import Any
 
 from .database import Catalog
 from .findings import Finding, dedupe_sources
-from .profile import DrugProfile, SourceRef, intern_ref
+from .profile import STRENGTHS, DrugProfile, SourceRef, intern_ref
 from .resolver import Resolution, Resolver
 from .findings import SEVERITY_RANK
 from .rule_base import any_prop
 from .rules import PAIR_RULES, Basis, Hit, cumulative, duplication, label_interaction
 from .assessment import NotAssessed, missing_for, not_assessed
+from .summary import PairSummary, group_by_pair, headline
 
 MAX_MEDICINES = 50
 
@@ -63,8 +64,20 @@ class CheckResult:
         out["cumulative"] = [f.to_dict() for f in self.cumulative]
         return out
 
+    @property
+    def pairs(self) -> tuple[PairSummary, ...]:
+        """The findings grouped by pair of medicines: one entry per pair, most severe first."""
+        return group_by_pair(self.interactions)
+
+    @property
+    def headline(self) -> str:
+        """The answer in one line: "2 serious and 1 moderate interaction among 3 medicines; 1 name not checked"."""
+        return headline(self)
+
     def to_dict_without_findings(self) -> dict[str, Any]:
         return {
+            "headline": self.headline,
+            "pairs": [p.to_dict(self.interactions) for p in self.pairs],
             "input": list(self.inputs),
             "resolved": [r.to_dict() for r in self.resolution.resolved],
             "unresolved": [u.to_dict() for u in self.resolution.unresolved],
@@ -311,7 +324,15 @@ class Engine:
 def _in_group(group: dict[str, Any], drug: DrugProfile) -> str | None:
     if drug.id in group.get("ids", []):
         return "named"
-    return next((f"class {c}" for c in group.get("classes", []) if c in drug.classes), None)
+    cls = next((f"class {c}" for c in group.get("classes", []) if c in drug.classes), None)
+    if cls is not None:
+        return cls
+    condition = group.get("inhibitors_of")
+    if condition:
+        prop = drug.inhibits.get(condition["enzyme"])
+        if prop is not None and STRENGTHS[prop.value] >= STRENGTHS[condition["strength"]]:
+            return f"inhibits {condition['enzyme']} ({prop.value})"
+    return None
 
 
 def _group_match(entry: dict[str, Any], a: DrugProfile, b: DrugProfile) -> tuple[DrugProfile, DrugProfile] | None:

@@ -510,15 +510,17 @@ class PairEntry(Strict):
 
 
 class Group(Strict):
-    """Medicines named by id and/or by class."""
+    """Medicines named by id, by class, and/or by what they do to an enzyme (strong CYP3A4
+    inhibitors...)."""
 
     ids: list[Id] = []
     classes: list[Id] = []
+    inhibitors_of: EnzymeCondition | None = None
 
     @model_validator(mode="after")
     def _not_empty(self) -> "Group":
-        if not (self.ids or self.classes):
-            raise ValueError("name at least one medicine id or class")
+        if not (self.ids or self.classes or self.inhibitors_of):
+            raise ValueError("name at least one medicine id, class or inhibitors_of")
         return self
 
 

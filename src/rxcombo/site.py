@@ -119,11 +119,13 @@ def checker_data(engine: Engine) -> dict[str, Any]:
     for a, b in combinations(ids, 2):
         entries = []
         for f in engine.pair(a, b):
-            if f.rule.startswith("pair:"):
-                text_index.setdefault(f.rule, len(texts))
-                if text_index[f.rule] == len(texts):
+            if f.rule not in catalog.rules:  # a curated pair or a guideline row: its words are already filled in
+                key = f"{f.rule}|{'|'.join(f.drugs)}"
+                text_index.setdefault(key, len(texts))
+                if text_index[key] == len(texts):
                     texts.append({"title": f.title, "summary": f.summary, "management": f.management, "type": f.type})
-                p = 0
+                entries.append([text_index[key], SEVERITIES.index(f.severity), index[f.drugs[0]], index[f.drugs[1]], 0])
+                continue
             else:
                 key = json.dumps(f.params)
                 if key not in param_index:

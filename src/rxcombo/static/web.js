@@ -19,6 +19,13 @@
   });
   form.addEventListener("submit", function () {
     var v = add.value.trim();
+    // Enter on a partly typed name takes the first suggestion that starts with it ("Pax" -> "Paxil").
+    var options = Array.prototype.map.call(list.options, function (o) { return o.value; });
+    var lower = v.toLowerCase();
+    if (v && options.every(function (o) { return o.toLowerCase() !== lower; })) {
+      var first = options.filter(function (o) { return o.toLowerCase().indexOf(lower) === 0; })[0];
+      if (first) { v = first; }
+    }
     if (v) { hidden.value = hidden.value ? hidden.value + "," + v : v; }
     add.removeAttribute("name");
   });

@@ -40,23 +40,57 @@ class BodyLimit:
             await problem(413, f"the request body is {int(declared):,} bytes; at most {self.limit:,} are accepted")(scope, receive, send)
             return
         seen = 0
+        too_large = False
 
         async def limited() -> Message:
-            nonlocal seen
+            nonlocal seen, too_large
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
+                too_large = True
                 raise _TooLarge()
             return message
 
+        replaced = False
+
+        async def guarded_send(message: Message) -> None:
+            # The framework turns a failed body read into its own 400; a body that was too big
+            # (sent without Content-Length, e.g. chunked) gets the same 413 as a declared one.
+            nonlocal replaced
+            if too_large:
+                if not replaced:
+                    replaced = True
+                    await problem(413, f"the request body is over {self.limit:,} bytes")(scope, receive, send)
+                return
+            await send(message)
+
         try:
-            await self.app(scope, limited, send)
+            await self.app(scope, limited, guarded_send)
         except _TooLarge:
-            await problem(413, f"the request body is over {self.limit:,} bytes")(scope, receive, send)
+            if not replaced:
+                await problem(413, f"the request body is over {self.limit:,} bytes")(scope, receive, send)
 
 
 class _TooLarge(Exception):
     pass
+
+
+def _wants_html(request: Request) -> bool:
+    """A browser asking for a page (not an API client, not the JSON twins)."""
+    path = request.url.path
+    if path.startswith(("/api/", "/cds-services")) or path.endswith(".json"):
+        return False
+    return "text/html" in request.headers.get("accept", "")
+
+
+def _html_error(status: int, detail: str) -> Any:
+    from fastapi.responses import HTMLResponse
+
+    from ..render import environment
+    from .pages import NAV
+
+    html = environment().get_template("web_error.html").render(base="", nav=NAV, status=status, detail=detail)
+    return HTMLResponse(html, status_code=status)
 
 
 def create_app(engine: Engine | None = None, db_path: Path | None = None, kb_dir: Path | None = None) -> FastAPI:
@@ -83,6 +117,8 @@ def create_app(engine: Engine | None = None, db_path: Path | None = None, kb_dir
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
         if exc.status_code == 404 and detail == "Not Found":
             detail = f"nothing at {request.url.path}"
+        if _wants_html(request):
+            return _html_error(exc.status_code, detail)
         return problem(exc.status_code, detail, request.url.path)
 
     @app.exception_handler(RequestValidationError)

@@ -108,8 +108,45 @@ def _identify(order: Any, engine: Engine) -> tuple[tuple[str, ...], str]:
             continue
         if resolved and not unresolved:
             return tuple(dict.fromkeys(r.id for r in resolved)), label
-    codes = ", ".join(f"{c.system or '?'}|{c.code}" for c in concept.coding or [])
-    return (), concept.text or (labels[0] if labels else codes or "an unnamed medication")
+    if concept.text or labels:
+        return (), concept.text or labels[0]
+    codes = [c for c in concept.coding or [] if c.code]
+    if codes:
+        system = {RXNORM: "RxNorm"}.get(codes[0].system or "", codes[0].system or "an unknown system")
+        return (), (f"order {order.id or '(no id)'}: {system} code {codes[0].code}, sent without a name; rxcombo knows "
+                    "RxNorm ingredient codes of its medicines and reads names, and cannot identify this code")
+    return (), f"order {order.id or '(no id)'}: a medication with neither a name nor a code"
+
+
+MAX_CARDS = 10
+_ORDER = {"critical": 0, "warning": 1, "info": 2}
+
+
+def _pair_card(findings: list[Finding], drafts: dict[str, str], hook_instance: str) -> dict[str, Any]:
+    """One card for a pair of medicines: the worst finding leads; the others are listed in its detail."""
+    findings = sorted(findings, key=Finding.sort_key)
+    card = _card(findings[0], drafts, hook_instance)
+    if len(findings) > 1:
+        others = "\n".join(f"- **{f.severity.capitalize()}: {f.title}.** {f.mechanism} (`{f.rule}`)" for f in findings[1:])
+        card["detail"] += f"\n\n**Also for these medicines:**\n{others}"
+    return card
+
+
+def _capped(cards: list[dict[str, Any]], hook_instance: str) -> list[dict[str, Any]]:
+    """Critical first; at most MAX_CARDS, the last saying how many more there are."""
+    cards = sorted(cards, key=lambda c: _ORDER[c["indicator"]])
+    if len(cards) <= MAX_CARDS:
+        return cards
+    rest = cards[MAX_CARDS - 1:]
+    summary = f"...and {len(rest)} more interaction findings"
+    more = {
+        "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{hook_instance}|more|{len(rest)}")),
+        "summary": summary,
+        "indicator": "warning" if any(c["indicator"] != "info" for c in rest) else "info",
+        "detail": "Not shown as separate cards:\n\n" + "\n".join(f"- {c['summary']}" for c in rest),
+        "source": {"label": "rxcombo knowledge base"},
+    }
+    return cards[:MAX_CARDS - 1] + [more]
 
 
 def _card(f: Finding, drafts: dict[str, str], hook_instance: str) -> dict[str, Any]:
@@ -118,7 +155,7 @@ def _card(f: Finding, drafts: dict[str, str], hook_instance: str) -> dict[str, A
     if len(summary) >= 140:
         summary = summary[:136].rstrip() + "..."
     detail = "\n\n".join(filter(None, [
-        f.summary,
+        f"**Effect:** {f.effect}",
         f"**Mechanism:** {f.mechanism}",
         f"**What to do:** {f.management}",
         f"**Monitor:** {f.monitor}" if f.monitor else "",
@@ -134,21 +171,25 @@ def _card(f: Finding, drafts: dict[str, str], hook_instance: str) -> dict[str, A
         "overrideReasons": OVERRIDE_REASONS,
     }
     if f.severity in ("contraindicated", "major"):
-        removable = [(drafts[d], d) for d in f.drugs if d in drafts]
-        card["suggestions"] = [
-            {"label": f"Remove the draft order for {dict(zip(f.drugs, f.names))[d]}",
-             "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{card['uuid']}|remove|{d}")),
-             "actions": [{"type": "delete", "description": "Remove this draft order", "resourceId": [f"MedicationRequest/{rid}"]}]}
-            for rid, d in removable
-        ]
-        card["selectionBehavior"] = "at-most-one"
+        removable = [(drafts[d], d) for d in f.drugs if drafts.get(d)]  # an order without an id cannot be named
+        if removable:
+            card["suggestions"] = [
+                {"label": f"Remove the draft order for {dict(zip(f.drugs, f.names))[d]}",
+                 "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{card['uuid']}|remove|{d}")),
+                 "actions": [{"type": "delete", "description": "Remove this draft order", "resourceId": [f"MedicationRequest/{rid}"]}]}
+                for rid, d in removable
+            ]
+            card["selectionBehavior"] = "at-most-one"
     return card
 
 
 def _info_card(label: str, hook_instance: str) -> dict[str, Any]:
+    summary = f"Not checked: {label}"
+    if len(summary) >= 140:
+        summary = "Not checked: an order rxcombo could not identify"
     return {
         "uuid": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{hook_instance}|unresolved|{label}")),
-        "summary": f"Not checked: {label}"[:139],
+        "summary": summary,
         "indicator": "info",
         "detail": f"rxcombo could not identify **{label}**, so its interactions were NOT checked.",
         "source": {"label": "rxcombo knowledge base"},
@@ -160,7 +201,7 @@ def _service(service_id: str, body: HookRequest, request: Request) -> Any:
     hook, _title = SERVICES[service_id]
     if body.hook != hook:
         return problem(400, f"this service answers the {hook} hook, not {body.hook!r}", request.url.path)
-    if body.prefetch is None or "medications" not in body.prefetch:
+    if body.prefetch is None or body.prefetch.get("medications") is None:
         return problem(412, "prefetch 'medications' (the patient's active MedicationRequests) is required; this service does not query the FHIR server", request.url.path)
     try:
         drafts = _bundle_orders(body.context.get("draftOrders"), "context.draftOrders")
@@ -170,7 +211,10 @@ def _service(service_id: str, body: HookRequest, request: Request) -> Any:
     if not drafts:
         return problem(400, "context.draftOrders must be a Bundle with at least one MedicationRequest", request.url.path)
     if hook == "order-select":
-        selected = set(body.context.get("selections") or [])
+        selections = body.context.get("selections") or []
+        if not isinstance(selections, list) or not all(isinstance(x, str) for x in selections):
+            return problem(400, "context.selections must be a list of references such as 'MedicationRequest/123'", request.url.path)
+        selected = set(selections)
         if selected:
             drafts = [o for o in drafts if f"MedicationRequest/{o.id}" in selected] or drafts
     cards: list[dict[str, Any]] = []
@@ -178,7 +222,12 @@ def _service(service_id: str, body: HookRequest, request: Request) -> Any:
     draft_ids: dict[str, str] = {}
     ids: list[str] = []
     entries: list[tuple[str, tuple[str, ...]]] = []
+    seen_orders: set[str] = set()
     for order in drafts + active:
+        if order.id:
+            if order.id in seen_orders:  # the same order sent twice (e.g. repeated in prefetch)
+                continue
+            seen_orders.add(order.id)
         mids, label = _identify(order, engine)
         if not mids:
             info.append(_info_card(label, body.hookInstance))
@@ -194,9 +243,12 @@ def _service(service_id: str, body: HookRequest, request: Request) -> Any:
     for f in result.same_ingredient:
         if any(d in draft_ids for d in f.drugs):
             cards.append(_card(f, draft_ids, body.hookInstance))
+    by_pair: dict[tuple[str, ...], list[Finding]] = {}
     for f in list(result.interactions) + list(result.cumulative):
         if any(d in draft_ids for d in f.drugs):
-            cards.append(_card(f, draft_ids, body.hookInstance))
+            by_pair.setdefault(tuple(sorted(f.drugs)), []).append(f)
+    cards += [_pair_card(group, draft_ids, body.hookInstance) for group in by_pair.values()]
+    cards = _capped(cards, body.hookInstance)
     draft_names = {engine.catalog.medicine_names[d] for d in draft_ids}
     gaps = [n for n in result.not_assessed
             if n.id in draft_ids or any(draft_names & set(partners) for _, partners in n.properties)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -48,7 +49,8 @@ def _check(request: Request, drugs: str | None) -> tuple[list[str], Any, str | N
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request) -> HTMLResponse:
     return HTMLResponse(environment().get_template("web_check.html").render(
-        base="", nav=NAV, names=[], result=None, error=None, audience="patient", severities=SEVERITIES, query=""))
+        base="", nav=NAV, names=[], result=None, error=None, audience="patient", severities=SEVERITIES, query="",
+        known=len(engine_of(request).catalog.medicine_names)))
 
 
 @router.get("/check", response_class=HTMLResponse, include_in_schema=False)
@@ -59,14 +61,15 @@ def check_page(request: Request, drugs: Annotated[str | None, Query(max_length=1
     if len(names) > MAX_MEDICINES:  # refused before anything is built (a page of chips for each name)
         html = environment().get_template("web_check.html").render(
             base="", nav=NAV, names=[], result=None, audience=audience, severities=SEVERITIES, query="",
-            error=f"{len(names):,} medicines given; at most {MAX_MEDICINES} can be checked at once")
+            error=f"{len(names):,} medicines given; at most {MAX_MEDICINES} can be checked at once",
+            known=len(engine_of(request).catalog.medicine_names))
         return HTMLResponse(html, status_code=422)
     if add is not None:
         return RedirectResponse(f"/check?{urlencode({'drugs': ','.join(names), 'audience': audience})}", status_code=303)
     names, result, error = _check(request, drugs)
     html = environment().get_template("web_check.html").render(
         base="", nav=NAV, names=names, result=result, error=error, audience=audience, severities=SEVERITIES,
-        query=",".join(names))
+        query=",".join(names), known=len(engine_of(request).catalog.medicine_names))
     return HTMLResponse(html, status_code=422 if error else 200)
 
 
@@ -93,7 +96,11 @@ def build_monograph(request: Request, slug: str, audience: Audience) -> Any:
 def _page(request: Request, slug: str, audience: Audience) -> Any:
     page = build_monograph(request, slug, audience)
     if isinstance(page, Response):
-        return page
+        from starlette.exceptions import HTTPException
+
+        # an HTML page answers with an HTML error page in a browser (problem+json otherwise)
+        detail = json.loads(bytes(page.body)).get("detail", "not found")
+        raise HTTPException(page.status_code, detail)
     return HTMLResponse(render_html(page, base_url="", nav=NAV))
 
 
