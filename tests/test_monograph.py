@@ -17,7 +17,7 @@ from rxcombo.monograph import MonographBuilder, slugify
 from rxcombo.render import render_html, render_json, render_markdown
 from tests.conftest import KB_DIR
 
-SECTION_IDS = ["generic-name", "note", "usage", "dosage", "side-effects", "how-it-works", "how-they-interact",
+SECTION_IDS = ["generic-name", "note", "how-they-interact", "usage", "dosage", "side-effects", "how-it-works",
                "precautions", "other-medicines", "evidence", "faqs"]
 PLACEHOLDERS = re.compile(r"\b(TODO|TBD|lorem ipsum|None|nan|undefined|null)\b|\{[a-z_]+\}|\[citation needed\]", re.IGNORECASE)
 
@@ -169,3 +169,22 @@ def test_monograph_cli(run_cli, tmp_path: Path) -> None:
     assert proc.returncode == 0 and proc.stdout.startswith("---\nlayout: minimal-medicine")
     proc = run_cli("monograph", "paroxetine", "foobarzine")
     assert proc.returncode == 1 and "NOT CHECKED" in proc.stderr and not proc.stdout
+
+
+def test_class_rows_speak_for_a_class_only_when_every_member_does(builder: MonographBuilder) -> None:
+    """"Antibiotic (e.g. Linezolid): contraindicated" would tell a reader that every antibiotic is
+    contraindicated; a medicine that differs from its class is named instead."""
+    table = next(b for s in builder.build(["paroxetine"], audience="professional").sections
+                 if s["id"] == "other-medicines" for b in s["blocks"] if b["type"] == "table")
+    labels = {row[0]["text"]: row[2]["text"] for row in table["rows"]}
+    assert not any(label.startswith(("Antibiotics", "Antidepressants (e.g.")) for label in labels), labels
+    assert labels["Dapoxetine (Antidepressants)"] == "contraindicated"
+    assert any("Linezolid" in label and severity == "contraindicated" for label, severity in labels.items())
+
+
+def test_interactions_come_first_with_a_table_of_contents(builder: MonographBuilder) -> None:
+    page = builder.build(["paroxetine", "clonazepam", "buspirone"], audience="patient")
+    assert [s["id"] for s in page.sections][:3] == ["generic-name", "note", "how-they-interact"]
+    html = render_html(page)
+    assert '<nav class="toc"' in html and html.index('href="#how-they-interact"') < html.index('id="h-how-they-interact"')
+    assert html.count('class="collapse-small" open') == 2  # class table and references fold on small screens

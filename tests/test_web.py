@@ -161,3 +161,12 @@ def test_detected_issues(client: TestClient) -> None:
     assert bundle["resourceType"] == "Bundle"
     issue = bundle["entry"][0]["resource"]
     assert issue["resourceType"] == "DetectedIssue" and issue["severity"] == "high"
+
+
+def test_autocomplete_ranks_generic_names_and_brands_first_once_per_medicine(client: TestClient) -> None:
+    hits = client.get("/api/v1/drugs", params={"q": "tram"}).json()
+    assert hits[0]["match"] == "Tramadol" and hits[0]["kind"] == "generic"
+    assert len({h["id"] for h in hits}) == len(hits)
+    assert all(h["id"] != "paroxetine" for h in hits)  # no "Besitram (Paroxetine)"
+    products = client.get("/api/v1/drugs", params={"q": "percoc"}).json()
+    assert products[0] == {"id": "oxycodone+paracetamol", "name": "Percocet", "match": "Percocet", "kind": "product"}

@@ -213,11 +213,12 @@ class MonographBuilder:
         sections = [
             self._generic(records, names),
             self._note(records),
+            # what people come for first: how the medicines interact, then the rest
+            self._how_they_interact(ids, result, cites, pro),
             self._usage(records, cites),
             self._dosage(records, cites, pro),
             self._side_effects(records, cites, result.interactions),
             self._how_it_works(records, cites, pro),
-            self._how_they_interact(ids, result, cites, pro),
             self._precautions(records, cites),
             self._other_medicines(ids, cites, audience),
             self._evidence(records, ids, cites),
@@ -403,26 +404,37 @@ class MonographBuilder:
                 continue
             best_rank = min(SEVERITY_RANK[f.severity] for f, _ in worst)
             top = [(f, o) for f, o in worst if SEVERITY_RANK[f.severity] == best_rank]
-            titles = list(dict.fromkeys(f.title for f, _ in top))[:3]
-            plain_titles = list(dict.fromkeys(self._plain_title(f) for f, _ in top))[:3]
-            example_ids = list(dict.fromkeys(o for _, o in top))[:4]
             class_name = classes.get(cid, {}).get("name", cid)
             plain_name = _without_article(classes.get(cid, {}).get("plain") or class_name)
-            examples = ", ".join(self.catalog.medicine_names[o] for o in example_ids)
-            rows.append({
-                "class": cid,
-                "class_name": class_name,
-                "label": f"{class_name} (e.g. {examples})",
-                "plain_label": f"{plain_name[:1].upper()}{plain_name[1:]} (e.g. {examples})",
-                "severity": top[0][0].severity,
-                "what": "; ".join(titles),
-                "plain_what": "; ".join(plain_titles),
-                "example_ids": frozenset(example_ids),
-                "sources": top[0][0].sources,
-            })
+            others = [m for m in members if m != mid]
+            reaching = list(dict.fromkeys(o for _, o in top))
+            if len(reaching) == len(others):
+                # every member of the class gives this severity: a class row tells the truth
+                groups = [(f"class:{cid}", reaching, f"{class_name} (e.g. {self._names(reaching[:4])})",
+                           f"{plain_name[:1].upper()}{plain_name[1:]} (e.g. {self._names(reaching[:4])})")]
+            else:
+                # only some members do: name them, so the row does not speak for the whole class
+                groups = [(f"medicine:{o}", [o], f"{self.catalog.medicine_names[o]} ({class_name})",
+                           f"{self.catalog.medicine_names[o]}, {plain_name}") for o in reaching[:4]]
+            for key, example_ids, label, plain_label in groups:
+                chosen = [(f, o) for f, o in top if o in example_ids]
+                rows.append({
+                    "class": key,
+                    "class_name": class_name,
+                    "label": label,
+                    "plain_label": plain_label,
+                    "severity": chosen[0][0].severity,
+                    "what": "; ".join(list(dict.fromkeys(f.title for f, _ in chosen))[:3]),
+                    "plain_what": "; ".join(list(dict.fromkeys(self._plain_title(f) for f, _ in chosen))[:3]),
+                    "example_ids": frozenset(example_ids),
+                    "sources": chosen[0][0].sources,
+                })
         rows.sort(key=lambda row: (SEVERITY_RANK[row["severity"]], row["class_name"]))
         self._class_rows[mid] = rows
         return rows
+
+    def _names(self, ids: list[str]) -> str:
+        return ", ".join(self.catalog.medicine_names[o] for o in ids)
 
     def _plain_title(self, finding: Finding) -> str:
         """What a finding means in everyday words (the rule's ``plain_title``), for patients."""

@@ -13,6 +13,7 @@ from ..names import normalize
 from .problems import problem
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
+KIND_RANK = {"generic": 0, "brand": 1, "product": 1, "synonym": 2, "salt": 2, "alias": 3, "unii": 4}
 
 # Longer or unusable names are reported one by one in `unresolved` (with the reason), not refused.
 DrugName = Annotated[str, StringConstraints(max_length=1000)]
@@ -110,11 +111,23 @@ def drugs(request: Request, q: Annotated[str, Query(min_length=1, max_length=100
         return []
     catalog = engine_of(request).catalog
     names = catalog.names
+    names = {**names, **{k: ("+".join(ids), name, "product") for k, (name, ids) in catalog.products.items()}}
     starts = [(k, v) for k, v in names.items() if k.startswith(key)]
-    contains = [(k, v) for k, v in names.items() if key in k and not k.startswith(key)]
-    hits = []
-    for _k, (mid, name, kind) in sorted(starts, key=lambda kv: (len(kv[0]), kv[0])) + sorted(contains):
-        hits.append({"id": mid, "name": catalog.medicine_names[mid], "match": name, "kind": kind})
+    contains = [(k, v) for k, v in names.items() if key in k and not k.startswith(key) and f" {key}" in f" {k}"]
+
+    def rank(item: tuple[str, tuple[str, str, str]]) -> tuple[int, int, str]:
+        """Generic names and hand-written brands before salts, synonyms and imported UNII names."""
+        k, (_mid, _name, kind) = item
+        return (KIND_RANK.get(kind.split(":")[0], 3), len(k), k)
+
+    hits: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for _k, (mid, name, kind) in sorted(starts, key=rank) + sorted(contains, key=rank):
+        if mid in seen:  # one entry per medicine, under its best-ranked name
+            continue
+        seen.add(mid)
+        shown = name if kind == "product" else catalog.medicine_names[mid]  # a product: its ingredient ids joined by "+"
+        hits.append({"id": mid, "name": shown, "match": name, "kind": kind})
         if len(hits) == limit:
             break
     return hits
