@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .profile import STRENGTHS, DrugProfile
@@ -55,6 +56,7 @@ LABELS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def label(key: str) -> str:
     """A property key in words: "qt" -> "QT risk", "substrate:CYP3A4" -> "CYP3A4 metabolism"."""
     kind, _, enzyme = key.partition(":")

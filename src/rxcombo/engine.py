@@ -72,12 +72,13 @@ class CheckResult:
     @property
     def headline(self) -> str:
         """The answer in one line: "2 serious and 1 moderate interaction among 3 medicines; 1 name not checked"."""
-        return headline(self)
+        return headline(self, self.pairs)
 
     def to_dict_without_findings(self) -> dict[str, Any]:
+        pairs = self.pairs
         return {
-            "headline": self.headline,
-            "pairs": [p.to_dict(self.interactions) for p in self.pairs],
+            "headline": headline(self, pairs),
+            "pairs": [p.to_dict(self.interactions) for p in pairs],
             "input": list(self.inputs),
             "resolved": [r.to_dict() for r in self.resolution.resolved],
             "unresolved": [u.to_dict() for u in self.resolution.unresolved],
@@ -97,6 +98,7 @@ class Engine:
         self.resolver = Resolver(catalog.names, catalog.medicine_names, catalog.ambiguous, catalog.products)
         self._pair_cache: dict[tuple[str, str], tuple[Finding, ...]] = {}
         self._missing_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._group_cache: dict[tuple[str, str], bool] = {}
         # Findings are kept alive by the two caches below, so their id() is a safe key
         # for their serialised forms.
         self._cumulative_cache: dict[tuple[Any, ...], Finding] = {}
@@ -200,7 +202,7 @@ class Engine:
             if SEVERITY_RANK[hit.severity] < worst:
                 findings.append(self._finding(hit))
         worst = min((SEVERITY_RANK[f.severity] for f in findings), default=len(SEVERITY_RANK))
-        for entry in self.catalog.guidelines:
+        for entry in self._guidelines_for(pa, pb):
             matched = _group_match(entry, pa, pb)
             if matched is not None and SEVERITY_RANK[entry["severity"]] < worst:
                 findings.append(self._guideline(entry, matched))
@@ -273,6 +275,23 @@ class Engine:
             basis=tuple(f"{b.drug}: {b.fact}" for b in hit.basis),
             params=tuple(sorted(hit.params.items())),
         )
+
+    def _guidelines_for(self, a: DrugProfile, b: DrugProfile) -> list[dict[str, Any]]:
+        """The guideline rows that could match the pair: each side must be in one of the row's groups."""
+        rows = []
+        for entry in self.catalog.guidelines:
+            key = entry["id"]
+            sides_a = self._group_sides(key, entry, a)
+            if sides_a and self._group_sides(key, entry, b):
+                rows.append(entry)
+        return rows
+
+    def _group_sides(self, key: str, entry: dict[str, Any], drug: DrugProfile) -> bool:
+        cache_key = (key, drug.id)
+        hit = self._group_cache.get(cache_key)
+        if hit is None:
+            hit = self._group_cache[cache_key] = bool(_in_group(entry["first"], drug) or _in_group(entry["second"], drug))
+        return hit
 
     def _guideline(self, entry: dict[str, Any], drugs: tuple[DrugProfile, DrugProfile]) -> Finding:
         """A guideline row about two groups, for the two medicines it matched (first group first)."""

@@ -58,6 +58,8 @@ def _one_way(rule: str, cause: str, victim_risk: str, table: dict[tuple[int, int
     (cause level, victim level) to a severity (a pair not in the table gives nothing)."""
 
     def check(a: DrugProfile, b: DrugProfile) -> list[Hit]:
+        if not ((cause in a.risks and victim_risk in b.risks) or (cause in b.risks and victim_risk in a.risks)):
+            return []
         hits = []
         for first, second in ((a, b), (b, a)):
             severity = table.get((first.level(cause), second.level(victim_risk)))

@@ -42,6 +42,8 @@ def level_pair(rule: str, risk: str, table: Callable[[int, int], str | None]) ->
     """A rule over one level risk that both drugs carry; ``table(high, low)`` gives the severity."""
 
     def check(a: DrugProfile, b: DrugProfile) -> list[Hit]:
+        if risk not in a.risks or risk not in b.risks:  # the common case, checked first for speed
+            return []
         la, lb = a.level(risk), b.level(risk)
         if not la or not lb:
             return []

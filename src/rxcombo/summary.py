@@ -52,9 +52,9 @@ def group_by_pair(interactions: tuple[Finding, ...]) -> tuple[PairSummary, ...]:
     return tuple(sorted(out, key=lambda p: (SEVERITY_RANK[p.severity], p.names)))
 
 
-def headline(result: "CheckResult") -> str:
+def headline(result: "CheckResult", pairs: tuple[PairSummary, ...]) -> str:
     counts: dict[str, int] = {}
-    for pair in result.pairs:
+    for pair in pairs:
         word = HEADLINE_WORDS[pair.severity]
         counts[word] = counts.get(word, 0) + 1
     checked = len(result.resolution.ids)
