@@ -63,3 +63,38 @@ def test_missing_database_folder_is_created(tmp_path: Path) -> None:
     db = tmp_path / "deep" / "er" / "rx.sqlite"
     ensure_database(db, KB_DIR)
     assert db.exists()
+
+
+def test_a_killed_build_leaves_nothing_behind_for_long(tmp_path: Path) -> None:
+    """Temporary files of a build that was killed are removed by the next build; a running
+    build's file is kept."""
+    import os
+
+    from rxcombo.compile import remove_stale_temporaries
+
+    target = tmp_path / "x.db"
+    dead = tmp_path / ".x.db.999999999.abc.tmp"
+    journal = tmp_path / ".x.db.999999999.abc.tmp-journal"
+    alive = tmp_path / f".x.db.{os.getpid()}.def.tmp"
+    for path in (dead, journal, alive):
+        path.write_bytes(b"partial")
+    removed = remove_stale_temporaries(target)
+    assert set(removed) == {dead, journal} and alive.exists() and not dead.exists()
+
+
+def test_duplicate_key_is_an_error_with_file_and_line(tmp_path: Path) -> None:
+    import shutil
+
+    import pytest
+
+    from rxcombo.errors import KnowledgeBaseError
+    from rxcombo.loader import load_knowledge_base
+    from tests.conftest import KB_DIR
+
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    path = kb / "medicines" / "warfarin.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines + ["pharmacokinetics: {}"]) + "\n", encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=rf"medicines/warfarin.yaml: line {len(lines) + 1}, column 1: .*'pharmacokinetics' appears twice"):
+        load_knowledge_base(kb)

@@ -170,3 +170,10 @@ def test_autocomplete_ranks_generic_names_and_brands_first_once_per_medicine(cli
     assert all(h["id"] != "paroxetine" for h in hits)  # no "Besitram (Paroxetine)"
     products = client.get("/api/v1/drugs", params={"q": "percoc"}).json()
     assert products[0] == {"id": "oxycodone+paracetamol", "name": "Percocet", "match": "Percocet", "kind": "product"}
+
+
+def test_patients_get_an_everyday_explanation_and_no_internal_ids(client: TestClient) -> None:
+    patient = client.get("/check", params={"drugs": "codeine,fluoxetine"}).text
+    assert "<dt>In short</dt>" in patient and "Produced by" not in patient and "pair:" not in patient
+    professional = client.get("/check", params={"drugs": "codeine,fluoxetine", "audience": "professional"}).text
+    assert "Produced by" in professional and "<dt>In short</dt>" not in professional

@@ -89,12 +89,14 @@ def test_results_first_on_a_phone(live_server: str) -> None:
         for i in range(page.locator(".chip a.remove").count()):
             box = page.locator(".chip a.remove").nth(i).bounding_box()
             assert box["width"] >= 24 and box["height"] >= 24, box
+        assert page.evaluate("window.scrollY") == 0
         page.screenshot(path=str(ARTIFACTS / "web-phone-results.png"), full_page=False)
         page.fill("#add", "Pax")
         expect(page.locator("#suggestions option[value='Paxil']")).to_have_count(1)
         page.press("#add", "Enter")
         expect(page.locator("#chips")).to_contain_text("Paxil")
         assert page.evaluate("document.activeElement.id") == "add"
+        assert page.evaluate("window.scrollY") == 0, "adding must not scroll the answer out of view"
         browser.close()
 
 

@@ -5,6 +5,8 @@
   var form = document.getElementById("builder"), add = document.getElementById("add");
   var hidden = document.getElementById("drugs"), list = document.getElementById("suggestions");
   if (!form || !add) { return; }
+  // After adding a medicine the cursor goes back to the input, without scrolling the answer away.
+  if (/[?&]focus=add\b/.test(window.location.search)) { add.focus({ preventScroll: true }); }
   var timer = null;
   add.addEventListener("input", function () {
     clearTimeout(timer);
@@ -28,5 +30,8 @@
     }
     if (v) { hidden.value = hidden.value ? hidden.value + "," + v : v; }
     add.removeAttribute("name");
+    var focusFlag = document.createElement("input");
+    focusFlag.type = "hidden"; focusFlag.name = "focus"; focusFlag.value = "add";
+    form.appendChild(focusFlag);
   });
 })();

@@ -55,7 +55,8 @@ def home(request: Request) -> HTMLResponse:
 
 @router.get("/check", response_class=HTMLResponse, include_in_schema=False)
 def check_page(request: Request, drugs: Annotated[str | None, Query(max_length=10_000)] = None,
-               audience: Audience = "patient", add: Annotated[str | None, Query(max_length=200)] = None) -> Any:
+               audience: Audience = "patient", add: Annotated[str | None, Query(max_length=200)] = None,
+               focus: Annotated[str | None, Query(max_length=10)] = None) -> Any:
     """Shareable results page: /check?drugs=paroxetine,clonazepam (``add`` appends one name, then redirects)."""
     names = split_drugs(drugs) + ([add.strip()] if add and add.strip() else [])
     if len(names) > MAX_MEDICINES:  # refused before anything is built (a page of chips for each name)
@@ -65,11 +66,13 @@ def check_page(request: Request, drugs: Annotated[str | None, Query(max_length=1
             known=len(engine_of(request).catalog.medicine_names))
         return HTMLResponse(html, status_code=422)
     if add is not None:
-        return RedirectResponse(f"/check?{urlencode({'drugs': ','.join(names), 'audience': audience})}", status_code=303)
+        return RedirectResponse(f"/check?{urlencode({'drugs': ','.join(names), 'audience': audience, 'focus': 'add'})}",
+                                status_code=303)
     names, result, error = _check(request, drugs)
     html = environment().get_template("web_check.html").render(
         base="", nav=NAV, names=names, result=result, error=error, audience=audience, severities=SEVERITIES,
-        query=",".join(names), known=len(engine_of(request).catalog.medicine_names))
+        query=",".join(names), known=len(engine_of(request).catalog.medicine_names),
+        plain_titles={rid: r.get("plain_title") for rid, r in engine_of(request).catalog.rules.items() if r.get("plain_title")})
     return HTMLResponse(html, status_code=422 if error else 200)
 
 
