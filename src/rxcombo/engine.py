@@ -262,14 +262,7 @@ class Engine:
             drugs=tuple(d.id for d in hit.drugs),
             names=tuple(names),
             severity=hit.severity,
-            type=text["type"],
-            title=text["title"],
-            mechanism=text["mechanism"].format_map(params),
-            effect=text["effect"].format_map(params),
-            management=text["management"].format_map(params),
-            monitor=text["monitor"].format_map(params) if text.get("monitor") else None,
-            summary=text["summary"].format_map(params),
-            documentation=text["documentation"],
+            **_worded(text, params),
             rule=hit.rule,
             sources=dedupe_sources(sources),
             basis=tuple(f"{b.drug}: {b.fact}" for b in hit.basis),
@@ -300,14 +293,7 @@ class Engine:
             drugs=(drugs[0].id, drugs[1].id),
             names=(drugs[0].name, drugs[1].name),
             severity=entry["severity"],
-            type=entry["type"],
-            title=entry["title"],
-            mechanism=entry["mechanism"].format_map(params),
-            effect=entry["effect"].format_map(params),
-            management=entry["management"].format_map(params),
-            monitor=entry["monitor"].format_map(params) if entry.get("monitor") else None,
-            summary=entry["summary"].format_map(params),
-            documentation=entry["documentation"],
+            **_worded(entry, params),
             rule=f"guideline:{entry['id']}",
             sources=dedupe_sources([intern_ref(s) for s in entry["sources"]]),
             basis=tuple(f"{d.id}: {why}" for d, why in zip(drugs, _group_reasons(entry, drugs))) + (f"guidelines/{entry['id']}.yaml",),
@@ -365,3 +351,17 @@ def _group_match(entry: dict[str, Any], a: DrugProfile, b: DrugProfile) -> tuple
 def _group_reasons(entry: dict[str, Any], drugs: tuple[DrugProfile, DrugProfile]) -> tuple[str, str]:
     return (f"in the first group ({_in_group(entry['first'], drugs[0])})",
             f"in the second group ({_in_group(entry['second'], drugs[1])})")
+
+
+def _worded(text: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:
+    """The words of a finding from a rule text or a guideline row, placeholders filled in."""
+    return {
+        "type": text["type"],
+        "title": text["title"],
+        "mechanism": text["mechanism"].format_map(params),
+        "effect": text["effect"].format_map(params),
+        "management": text["management"].format_map(params),
+        "monitor": text["monitor"].format_map(params) if text.get("monitor") else None,
+        "summary": text["summary"].format_map(params),
+        "documentation": text["documentation"],
+    }

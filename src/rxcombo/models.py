@@ -491,11 +491,9 @@ class RuleText(Strict):
     sources: list[Cite] = []  # general sources; findings also cite the medicines' property sources
 
 
-class PairEntry(Strict):
-    """A curated interaction between two named medicines, with its sources."""
+class InteractionWords(Strict):
+    """What a curated statement says: severity, kind and the words of the finding."""
 
-    drugs: Annotated[list[Id], Field(min_length=2, max_length=2)]
-    title: Text | None = None
     severity: Severity
     type: Literal["pharmacodynamic", "pharmacokinetic", "mixed"]
     mechanism: Text
@@ -504,6 +502,13 @@ class PairEntry(Strict):
     monitor: Text | None = None
     summary: Text
     documentation: Literal["established", "probable", "theoretical"]
+
+
+class PairEntry(InteractionWords):
+    """A curated interaction between two named medicines, with its sources."""
+
+    drugs: Annotated[list[Id], Field(min_length=2, max_length=2)]
+    title: Text | None = None
     refines: list[Id] = []
     sources: Citations
     source_defs: dict[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]*$")], Source] = {}
@@ -524,7 +529,7 @@ class Group(Strict):
         return self
 
 
-class GroupInteraction(Strict):
+class GroupInteraction(InteractionWords):
     """A published statement about two groups of medicines (a guideline's table row, e.g. the
     AGS Beers Criteria: non-selective alpha-1 blockers with loop diuretics), in
     ``kb/guidelines/<id>.yaml``. Shown when it is more severe than what the rules found."""
@@ -532,14 +537,6 @@ class GroupInteraction(Strict):
     title: Text
     first: Group
     second: Group
-    severity: Severity
-    type: Literal["pharmacodynamic", "pharmacokinetic", "mixed"]
-    mechanism: Text
-    effect: Text
-    management: Text
-    monitor: Text | None = None
-    summary: Text
-    documentation: Literal["established", "probable", "theoretical"]
     sources: Citations
 
 
