@@ -44,12 +44,23 @@ def _pairs(role: str) -> list[Any]:
     return params
 
 
+def _ids(engine: Engine, name: str, mid: str | None) -> tuple[str, ...]:
+    """The record(s) for a row: its own, or every ingredient of a combination row ("lopinavir and
+    ritonavir"); skips with the reason when the name is not recorded or is a named ambiguity."""
+    if mid is not None:
+        return (mid,)
+    resolved, unresolved = engine.resolver.resolve_one(name, suggestions=False)
+    if unresolved:
+        reason = unresolved[0].ambiguous
+        pytest.skip(f"{name}: {reason}" if reason else f"not yet in the knowledge base: {name}")
+    return tuple(dict.fromkeys(r.id for r in resolved))
+
+
 def _finding(engine: Engine, rule: str, enzyme: str, pname: str, pid: str | None, vname: str, vid: str | None):
-    missing = [name for name, mid in ((pname, pid), (vname, vid)) if mid is None]
-    if missing:
-        pytest.skip(f"not yet in the knowledge base: {', '.join(missing)}")
-    findings = [f for f in engine.pair(pid, vid) if f.rule == rule and f.drugs == (pid, vid)]
-    return findings, [(f.rule, f.severity, f.drugs) for f in engine.pair(pid, vid)]
+    perpetrators, victims = _ids(engine, pname, pid), _ids(engine, vname, vid)
+    pairs = [(p, v) for p in perpetrators for v in victims if p != v]
+    found = [f for p, v in pairs for f in engine.pair(p, v) if f.rule == rule and f.drugs == (p, v)]
+    return found, [(f.rule, f.severity, f.drugs) for p, v in pairs for f in engine.pair(p, v)]
 
 
 def test_the_imported_table_is_the_fda_page() -> None:
