@@ -141,7 +141,7 @@ def test_combination_input_is_expanded_and_said(client: TestClient) -> None:
 
 def test_form_without_javascript_redirects_to_shareable_url(client: TestClient) -> None:
     r = client.get("/check", params={"drugs": "Paxil", "add": "Klonopin"}, follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == "/check?drugs=Paxil%2CKlonopin&audience=patient"
+    assert r.status_code == 303 and r.headers["location"] == "/check?drugs=Paxil%2CKlonopin&audience=patient&focus=add"
 
 
 def test_names_are_escaped(client: TestClient) -> None:
