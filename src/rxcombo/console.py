@@ -38,6 +38,7 @@ def print_check(result: CheckResult, details: bool = True, console: Console | No
             escape(f"{r.name} (from {r.input!r})" if r.input.casefold() != r.name.casefold() else r.name) for r in res.resolved
         )
         console.print(f"Checked: {recognised}")
+    console.print(f"[bold]{escape(result.headline)}.[/]")
     for u in res.unresolved:
         console.print(f"[bold red]{escape(describe_unresolved(u))}[/]")
     for mid in result.no_interaction_data:
