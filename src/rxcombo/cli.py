@@ -76,16 +76,6 @@ def check(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, batch: Any,
     # replacement characters so that it is reported (and JSON stays valid UTF-8).
     drugs = tuple(d.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for d in drugs)
     drugs = tuple(d for d in drugs if d.strip().casefold() not in LIST_SEPARATORS)
-    from .names import check_input
-
-    problems = []
-    for d in drugs:
-        try:
-            check_input(d)
-        except InputError as exc:
-            problems.append(exc)
-    if drugs and len(problems) == len(drugs):  # nothing usable at all: a usage error, not a result
-        _fail(problems[0])
     if not drugs:
         raise click.UsageError("name at least one medicine, e.g. rxcombo check paroxetine clonazepam")
     engine = _engine(ctx)
@@ -93,6 +83,9 @@ def check(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, batch: Any,
         result = engine.check(list(drugs))
     except RxcomboError as exc:
         _fail(exc)
+    res = result.resolution
+    if not res.resolved and res.unresolved and all(u.reason for u in res.unresolved):
+        _fail(InputError(res.unresolved[0].reason))  # nothing usable at all: a usage error, not a result
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

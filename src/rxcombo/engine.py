@@ -16,10 +16,10 @@ from typing import Any
 
 from .database import Catalog
 from .findings import Finding, dedupe_sources
-from .profile import STRENGTHS, DrugProfile, SourceRef, intern_ref
+from .profile import DrugProfile, SourceRef, intern_ref
 from .resolver import Resolution, Resolver
 from .findings import SEVERITY_RANK
-from .rule_base import any_prop
+from .rule_base import any_prop, partner_match
 from .rules import PAIR_RULES, Basis, Hit, cumulative, duplication, label_interaction
 from .assessment import NotAssessed, missing_for, not_assessed
 from .summary import PairSummary, group_by_pair, headline
@@ -98,7 +98,7 @@ class Engine:
         self.resolver = Resolver(catalog.names, catalog.medicine_names, catalog.ambiguous, catalog.products)
         self._pair_cache: dict[tuple[str, str], tuple[Finding, ...]] = {}
         self._missing_cache: dict[tuple[str, str], tuple[str, ...]] = {}
-        self._group_cache: dict[tuple[str, str], bool] = {}
+        self._group_cache: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         # Findings are kept alive by the two caches below, so their id() is a safe key
         # for their serialised forms.
         self._cumulative_cache: dict[tuple[Any, ...], Finding] = {}
@@ -138,10 +138,12 @@ class Engine:
                       for p in profiles if p.negligible_exposure is not None)
         resolution = resolution or Resolution(ids=tuple(ids))
         repeated = tuple(self._same_ingredient(mid, entries) for mid, entries in resolution.repeated_ingredients().items())
+        def missing(drug: DrugProfile, partner: DrugProfile) -> tuple[str, ...]:
+            pair = (drug.id, partner.id) if drug.id < partner.id else (partner.id, drug.id)
+            return () if pair in bundled else self._missing(drug, partner)
+
         return CheckResult(inputs or tuple(ids), resolution, tuple(interactions), totals, sparse,
-                           repeated, not_assessed(systemic, self._missing if not bundled else
-                                                  lambda d, p: () if tuple(sorted((d.id, p.id))) in bundled else self._missing(d, p)),
-                           local)
+                           repeated, not_assessed(systemic, missing), local)
 
     def pair(self, a: str, b: str) -> tuple[Finding, ...]:
         """All findings for two medicine ids (order does not matter), cached."""
@@ -202,10 +204,14 @@ class Engine:
             if SEVERITY_RANK[hit.severity] < worst:
                 findings.append(self._finding(hit))
         worst = min((SEVERITY_RANK[f.severity] for f in findings), default=len(SEVERITY_RANK))
-        for entry in self._guidelines_for(pa, pb):
-            matched = _group_match(entry, pa, pb)
-            if matched is not None and SEVERITY_RANK[entry["severity"]] < worst:
-                findings.append(self._guideline(entry, matched))
+        for entry in self.catalog.guidelines:
+            if SEVERITY_RANK[entry["severity"]] >= worst:
+                continue
+            (a_first, a_second), (b_first, b_second) = self._membership(entry, pa), self._membership(entry, pb)
+            if a_first and b_second:
+                findings.append(self._guideline(entry, ((pa, a_first), (pb, b_second))))
+            elif b_first and a_second:
+                findings.append(self._guideline(entry, ((pb, b_first), (pa, a_second))))
         curated = self.catalog.pairs.get((a, b))
         if curated is not None:
             replaced = [f for f in findings if f.rule in curated["refines"]]
@@ -269,25 +275,19 @@ class Engine:
             params=tuple(sorted(hit.params.items())),
         )
 
-    def _guidelines_for(self, a: DrugProfile, b: DrugProfile) -> list[dict[str, Any]]:
-        """The guideline rows that could match the pair: each side must be in one of the row's groups."""
-        rows = []
-        for entry in self.catalog.guidelines:
-            key = entry["id"]
-            sides_a = self._group_sides(key, entry, a)
-            if sides_a and self._group_sides(key, entry, b):
-                rows.append(entry)
-        return rows
+    def _membership(self, entry: dict[str, Any], drug: DrugProfile) -> tuple[str | None, str | None]:
+        """Why ``drug`` is in the first and in the second group of a guideline row (None when it is
+        not), cached per row and medicine."""
+        key = (entry["id"], drug.id)
+        cached = self._group_cache.get(key)
+        if cached is None:
+            cached = self._group_cache[key] = (_in_group(entry["first"], drug), _in_group(entry["second"], drug))
+        return cached
 
-    def _group_sides(self, key: str, entry: dict[str, Any], drug: DrugProfile) -> bool:
-        cache_key = (key, drug.id)
-        hit = self._group_cache.get(cache_key)
-        if hit is None:
-            hit = self._group_cache[cache_key] = bool(_in_group(entry["first"], drug) or _in_group(entry["second"], drug))
-        return hit
-
-    def _guideline(self, entry: dict[str, Any], drugs: tuple[DrugProfile, DrugProfile]) -> Finding:
-        """A guideline row about two groups, for the two medicines it matched (first group first)."""
+    def _guideline(self, entry: dict[str, Any], matched: tuple[tuple[DrugProfile, str], tuple[DrugProfile, str]]) -> Finding:
+        """A guideline row about two groups, for the two medicines it matched (first group first),
+        each with why it belongs to its group."""
+        drugs = (matched[0][0], matched[1][0])
         params = _Params(a=drugs[0].name, b=drugs[1].name)
         return Finding(
             drugs=(drugs[0].id, drugs[1].id),
@@ -296,7 +296,8 @@ class Engine:
             **_worded(entry, params),
             rule=f"guideline:{entry['id']}",
             sources=dedupe_sources([intern_ref(s) for s in entry["sources"]]),
-            basis=tuple(f"{d.id}: {why}" for d, why in zip(drugs, _group_reasons(entry, drugs))) + (f"guidelines/{entry['id']}.yaml",),
+            basis=(f"{drugs[0].id}: in the first group ({matched[0][1]})", f"{drugs[1].id}: in the second group ({matched[1][1]})",
+                   f"guidelines/{entry['id']}.yaml"),
         )
 
     def _curated(self, entry: dict[str, Any], profiles: tuple[DrugProfile, DrugProfile], replaced: Iterable[Finding]) -> Finding:
@@ -327,30 +328,10 @@ class Engine:
 
 
 def _in_group(group: dict[str, Any], drug: DrugProfile) -> str | None:
-    if drug.id in group.get("ids", []):
-        return "named"
-    cls = next((f"class {c}" for c in group.get("classes", []) if c in drug.classes), None)
-    if cls is not None:
-        return cls
+    """Why ``drug`` belongs to a guideline group (named, a class, an enzyme inhibition), or None."""
     condition = group.get("inhibitors_of")
-    if condition:
-        prop = drug.inhibits.get(condition["enzyme"])
-        if prop is not None and STRENGTHS[prop.value] >= STRENGTHS[condition["strength"]]:
-            return f"inhibits {condition['enzyme']} ({prop.value})"
-    return None
-
-
-def _group_match(entry: dict[str, Any], a: DrugProfile, b: DrugProfile) -> tuple[DrugProfile, DrugProfile] | None:
-    """(member of the first group, member of the second) when the pair matches the entry."""
-    for x, y in ((a, b), (b, a)):
-        if _in_group(entry["first"], x) and _in_group(entry["second"], y):
-            return x, y
-    return None
-
-
-def _group_reasons(entry: dict[str, Any], drugs: tuple[DrugProfile, DrugProfile]) -> tuple[str, str]:
-    return (f"in the first group ({_in_group(entry['first'], drugs[0])})",
-            f"in the second group ({_in_group(entry['second'], drugs[1])})")
+    wanted = ("inhibits", condition["enzyme"], condition["strength"]) if condition else ("", "", "")
+    return partner_match(wanted, drug, group.get("ids", ()), group.get("classes", ()))
 
 
 def _worded(text: dict[str, Any], params: dict[str, str]) -> dict[str, Any]:

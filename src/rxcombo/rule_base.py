@@ -6,10 +6,10 @@ them, and the record facts (:class:`Basis`) it relied on.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .profile import DrugProfile, Prop
+from .profile import STRENGTHS, DrugProfile, Prop
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,3 +68,20 @@ def any_prop(drug: DrugProfile) -> Prop:
         for prop in group.values():
             return prop
     return drug.identity or Prop(None, ())
+
+
+def partner_match(condition: tuple, other: DrugProfile, ids: Sequence[str], classes: Sequence[str]) -> str | None:
+    """What makes ``other`` a partner that a statement names (a label interaction, a guideline
+    group): its id, one of its classes, or its inhibition/induction of an enzyme at least as
+    strong as ``condition`` = (kind "inhibits"|"induces"|"", enzyme, strength); None if nothing."""
+    if other.id in ids:
+        return f"named: {other.id}"
+    for cls in classes:
+        if cls in other.classes:
+            return f"class {cls}"
+    kind, enzyme, strength = condition
+    if kind:
+        prop = (other.inhibits if kind == "inhibits" else other.induces).get(enzyme)
+        if prop is not None and STRENGTHS[prop.value] >= STRENGTHS[strength]:
+            return f"{kind} {enzyme} ({prop.value})"
+    return None

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from . import organ_rules
 from .profile import LEVELS, STRENGTHS, DrugProfile, Prop
-from .rule_base import Basis, Hit, any_prop, level_pair as _level_pair, ordered as _ordered, risk_basis as _risk
+from .rule_base import Basis, Hit, any_prop, level_pair as _level_pair, ordered as _ordered, partner_match, risk_basis as _risk
 
 __all__ = ["Basis", "Hit", "PAIR_RULES", "RULE_IDS", "cumulative", "duplication", "label_interaction"]
 
@@ -277,21 +277,6 @@ def prodrug_inhibition(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hi
                  Basis(victim.id, f"prodrug activated by {enzyme} to {metabolite}", victim.prodrug)))]
 
 
-def _label_matches(condition: tuple, other: DrugProfile, ids: tuple[str, ...], classes: tuple[str, ...]) -> str | None:
-    """What about ``other`` a label statement refers to, or None."""
-    if other.id in ids:
-        return f"named: {other.id}"
-    for cls in classes:
-        if cls in other.classes:
-            return f"class {cls}"
-    kind, enzyme, strength = condition
-    if kind:
-        prop = (other.inhibits if kind == "inhibits" else other.induces).get(enzyme)
-        if prop is not None and STRENGTHS[prop.value] >= STRENGTHS[strength]:
-            return f"{kind} {enzyme} ({prop.value})"
-    return None
-
-
 def label_interaction(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """An interaction stated in a medicine's own label (``label_interactions`` in its record),
     with the label's severity; the partner matches by id, class, or enzyme inhibition/induction."""
@@ -299,7 +284,7 @@ def label_interaction(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     for owner, other in ((a, b), (b, a)):
         for prop in owner.label_interactions:
             ids, classes, condition, severity, effect, management = prop.value
-            why = _label_matches(condition, other, ids, classes)
+            why = partner_match(condition, other, ids, classes)
             if why is None:
                 continue
             basis = [Basis(owner.id, f"label interaction ({why})", prop)]
