@@ -165,6 +165,11 @@ class Catalog:
         return {rid: json.loads(data) for rid, data in self._conn.execute("SELECT id, data FROM rules")}
 
     @cached_property
+    def plain_titles(self) -> dict[str, str]:
+        """Rule id -> the rule's title in everyday words, for patient pages."""
+        return {rid: r["plain_title"] for rid, r in self.rules.items() if r.get("plain_title")}
+
+    @cached_property
     def pairs(self) -> dict[tuple[str, str], dict[str, Any]]:
         return {(a, b): json.loads(data) for a, b, data in self._conn.execute("SELECT drug_a, drug_b, data FROM pairs")}
 

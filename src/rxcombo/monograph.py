@@ -438,8 +438,7 @@ class MonographBuilder:
 
     def _plain_title(self, finding: Finding) -> str:
         """What a finding means in everyday words (the rule's ``plain_title``), for patients."""
-        rule = self.catalog.rules.get(finding.rule)
-        plain = rule.get("plain_title") if rule else None
+        plain = self.catalog.plain_titles.get(finding.rule)
         return plain[:1].upper() + plain[1:] if plain else finding.title
 
     def _other_medicines(self, ids: list[str], cites: Citations, audience: Audience) -> dict[str, Any]:

@@ -16,9 +16,14 @@ from typing import Any
 from .names import check_input, normalize, remove_brackets, split_combination, strip_salts_and_forms
 
 MAX_SUGGESTIONS = 3
-# Which names a suggestion prefers: the generic name and brands before salts, synonyms and
-# names imported from the UNII list ("unii:...", ranked last).
+# Which names a suggestion or autocomplete prefers: the generic name, brands and combination
+# products before salts, synonyms and names imported from the UNII list ("unii:...", ranked last).
 _KIND_RANK = {"generic": 0, "brand": 1, "synonym": 2, "salt": 2, "alias": 3, "product": 1, "unii": 4}
+
+
+def name_rank(kind: str) -> int:
+    """How strongly a name of this kind ("brand:US", "unii:synonym"...) is preferred: lower first."""
+    return _KIND_RANK.get(kind.split(":")[0], 3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,10 +161,10 @@ class Resolver:
         for choice in choices[start:start + 200]:
             if not choice.startswith(key):
                 break
-            ranked.append((0, _KIND_RANK.get(self._names[choice][2].split(":")[0], 3), len(choice), choice))
+            ranked.append((0, name_rank(self._names[choice][2]), len(choice), choice))
         limit = 1 if len(key) <= 5 else 2 if len(key) <= 9 else 3
         for choice, distance, _ in process.extract(key, choices, scorer=Levenshtein.distance, score_cutoff=limit, limit=20):
-            ranked.append((1 + distance, _KIND_RANK.get(self._names[choice][2].split(":")[0], 3), len(choice), choice))
+            ranked.append((1 + distance, name_rank(self._names[choice][2]), len(choice), choice))
         out: list[tuple[str, str]] = []
         for *_, choice in sorted(ranked):
             mid = self._names[choice][0]

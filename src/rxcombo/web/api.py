@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -10,10 +11,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from ..engine import MAX_MEDICINES, Engine
 from ..names import normalize
+from ..resolver import name_rank
 from .problems import problem
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
-KIND_RANK = {"generic": 0, "brand": 1, "product": 1, "synonym": 2, "salt": 2, "alias": 3, "unii": 4}
 
 # Longer or unusable names are reported one by one in `unresolved` (with the reason), not refused.
 DrugName = Annotated[str, StringConstraints(max_length=1000)]
@@ -111,14 +112,14 @@ def drugs(request: Request, q: Annotated[str, Query(min_length=1, max_length=100
         return []
     catalog = engine_of(request).catalog
     names = catalog.names
-    names = {**names, **{k: ("+".join(ids), name, "product") for k, (name, ids) in catalog.products.items()}}
-    starts = [(k, v) for k, v in names.items() if k.startswith(key)]
-    contains = [(k, v) for k, v in names.items() if key in k and not k.startswith(key) and f" {key}" in f" {k}"]
+    products = ((k, ("+".join(ids), name, "product")) for k, (name, ids) in catalog.products.items())
+    matching = [(k, v) for k, v in chain(names.items(), products) if key in k]
+    starts = [(k, v) for k, v in matching if k.startswith(key)]
+    contains = [(k, v) for k, v in matching if not k.startswith(key) and f" {key}" in f" {k}"]
 
     def rank(item: tuple[str, tuple[str, str, str]]) -> tuple[int, int, str]:
-        """Generic names and hand-written brands before salts, synonyms and imported UNII names."""
         k, (_mid, _name, kind) = item
-        return (KIND_RANK.get(kind.split(":")[0], 3), len(k), k)
+        return (name_rank(kind), len(k), k)
 
     hits: list[dict[str, str]] = []
     seen: set[str] = set()
@@ -148,8 +149,7 @@ def monograph(request: Request, slug: Annotated[str, Path(max_length=400, descri
     """The page for a medicine or combination, as JSON."""
     from .pages import build_monograph
 
-    page = build_monograph(request, slug, audience)
-    return page if isinstance(page, Response) else page.to_dict(readability=True)
+    return build_monograph(request, slug, audience).to_dict(readability=True)
 
 
 @router.post("/detected-issues", response_model=None, responses={200: {"description": "A FHIR R4 Bundle of DetectedIssue resources"}})

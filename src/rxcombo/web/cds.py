@@ -21,6 +21,7 @@ from ..assessment import NotAssessed
 from ..engine import CheckResult, Engine
 from ..findings import Finding
 from ..resolver import Resolution
+from ..summary import group_by_pair
 from .problems import problem
 
 log = logging.getLogger("rxcombo.cds")
@@ -123,8 +124,8 @@ _ORDER = {"critical": 0, "warning": 1, "info": 2}
 
 
 def _pair_card(findings: list[Finding], drafts: dict[str, str], hook_instance: str) -> dict[str, Any]:
-    """One card for a pair of medicines: the worst finding leads; the others are listed in its detail."""
-    findings = sorted(findings, key=Finding.sort_key)
+    """One card for a pair of medicines, its findings worst first: the worst leads; the others are
+    listed in its detail."""
     card = _card(findings[0], drafts, hook_instance)
     if len(findings) > 1:
         others = "\n".join(f"- **{f.severity.capitalize()}: {f.title}.** {f.mechanism} (`{f.rule}`)" for f in findings[1:])
@@ -243,11 +244,11 @@ def _service(service_id: str, body: HookRequest, request: Request) -> Any:
     for f in result.same_ingredient:
         if any(d in draft_ids for d in f.drugs):
             cards.append(_card(f, draft_ids, body.hookInstance))
-    by_pair: dict[tuple[str, ...], list[Finding]] = {}
-    for f in list(result.interactions) + list(result.cumulative):
-        if any(d in draft_ids for d in f.drugs):
-            by_pair.setdefault(tuple(sorted(f.drugs)), []).append(f)
-    cards += [_pair_card(group, draft_ids, body.hookInstance) for group in by_pair.values()]
+    # one card per pair of medicines (and per group of a whole-list finding), as on the web page
+    for findings in (result.interactions, result.cumulative):
+        for group in group_by_pair(findings):
+            if any(d in draft_ids for d in group.drugs):
+                cards.append(_pair_card([findings[i] for i in group.findings], draft_ids, body.hookInstance))
     cards = _capped(cards, body.hookInstance)
     draft_names = {engine.catalog.medicine_names[d] for d in draft_ids}
     gaps = [n for n in result.not_assessed

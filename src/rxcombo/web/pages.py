@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from urllib.parse import urlencode
 
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
 from ..engine import MAX_MEDICINES
 from ..errors import InputError
@@ -46,11 +46,17 @@ def _check(request: Request, drugs: str | None) -> tuple[list[str], Any, str | N
         return names, None, str(exc)
 
 
+def _check_page(request: Request, status: int = 200, **context: Any) -> HTMLResponse:
+    """The checker page; ``context`` overrides the empty defaults (names, result, error, query...)."""
+    catalog = engine_of(request).catalog
+    values = {"base": "", "nav": NAV, "names": [], "result": None, "error": None, "audience": "patient", "query": "",
+              "severities": SEVERITIES, "known": len(catalog.medicine_names), "plain_titles": catalog.plain_titles, **context}
+    return HTMLResponse(environment().get_template("web_check.html").render(**values), status_code=status)
+
+
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(request: Request) -> HTMLResponse:
-    return HTMLResponse(environment().get_template("web_check.html").render(
-        base="", nav=NAV, names=[], result=None, error=None, audience="patient", severities=SEVERITIES, query="",
-        known=len(engine_of(request).catalog.medicine_names)))
+    return _check_page(request)
 
 
 @router.get("/check", response_class=HTMLResponse, include_in_schema=False)
@@ -60,20 +66,14 @@ def check_page(request: Request, drugs: Annotated[str | None, Query(max_length=1
     """Shareable results page: /check?drugs=paroxetine,clonazepam (``add`` appends one name, then redirects)."""
     names = split_drugs(drugs) + ([add.strip()] if add and add.strip() else [])
     if len(names) > MAX_MEDICINES:  # refused before anything is built (a page of chips for each name)
-        html = environment().get_template("web_check.html").render(
-            base="", nav=NAV, names=[], result=None, audience=audience, severities=SEVERITIES, query="",
-            error=f"{len(names):,} medicines given; at most {MAX_MEDICINES} can be checked at once",
-            known=len(engine_of(request).catalog.medicine_names))
-        return HTMLResponse(html, status_code=422)
+        return _check_page(request, 422, audience=audience,
+                           error=f"{len(names):,} medicines given; at most {MAX_MEDICINES} can be checked at once")
     if add is not None:
         return RedirectResponse(f"/check?{urlencode({'drugs': ','.join(names), 'audience': audience, 'focus': 'add'})}",
                                 status_code=303)
     names, result, error = _check(request, drugs)
-    html = environment().get_template("web_check.html").render(
-        base="", nav=NAV, names=names, result=result, error=error, audience=audience, severities=SEVERITIES,
-        query=",".join(names), known=len(engine_of(request).catalog.medicine_names),
-        plain_titles={rid: r.get("plain_title") for rid, r in engine_of(request).catalog.rules.items() if r.get("plain_title")})
-    return HTMLResponse(html, status_code=422 if error else 200)
+    return _check_page(request, 422 if error else 200, names=names, result=result, error=error, audience=audience,
+                       query=",".join(names))
 
 
 @router.get("/check.json", response_model=None, tags=["pages"])
@@ -86,30 +86,23 @@ def check_json(request: Request, drugs: Annotated[str, Query(min_length=1, max_l
 
 
 def build_monograph(request: Request, slug: str, audience: Audience) -> Any:
-    """A monograph dict for ids joined by '+', or a 404 problem naming the unknown ids."""
+    """The monograph for ids joined by '+'; a 404 naming the unknown ids otherwise (problem+json
+    for API clients and JSON twins, an HTML error page for browsers: see app.py)."""
     engine = engine_of(request)
     ids = [part for part in slug.split("+") if part]
     unknown = [i for i in ids if i not in engine.catalog.medicine_names]
     if not ids or unknown or len(ids) > 10:
         detail = f"unknown medicine ids: {', '.join(unknown)}" if unknown else "give 1 to 10 medicine ids joined by '+'"
-        return problem(404, detail + " (find ids with /api/v1/drugs?q=)", request.url.path)
+        raise HTTPException(404, detail + " (find ids with /api/v1/drugs?q=)")
     return builder_of(request).build(ids, audience=audience)
 
 
 def _page(request: Request, slug: str, audience: Audience) -> Any:
-    page = build_monograph(request, slug, audience)
-    if isinstance(page, Response):
-        from starlette.exceptions import HTTPException
-
-        # an HTML page answers with an HTML error page in a browser (problem+json otherwise)
-        detail = json.loads(bytes(page.body)).get("detail", "not found")
-        raise HTTPException(page.status_code, detail)
-    return HTMLResponse(render_html(page, base_url="", nav=NAV))
+    return HTMLResponse(render_html(build_monograph(request, slug, audience), base_url="", nav=NAV))
 
 
 def _page_json(request: Request, slug: str, audience: Audience) -> Any:
-    page = build_monograph(request, slug, audience)
-    return page if isinstance(page, Response) else page.to_dict(readability=True)
+    return build_monograph(request, slug, audience).to_dict(readability=True)
 
 
 @router.get("/medicines/{drug_id}.json", response_model=None)
