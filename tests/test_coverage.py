@@ -75,3 +75,9 @@ def test_real_catalogue_seed_compositions_resolve(engine: Engine) -> None:
     assert report.nervous_system.compositions > 300
     seeds = [c for c in comps if c.title.strip(" .") in ("Paroxetine + Clonazepam", "Paroxetine + Etizolam")]
     assert seeds and coverage(engine, seeds).nervous_system.complete == len(seeds)
+
+
+def test_a_missing_top300_list_is_said_not_skipped_silently(run_cli, small: Path) -> None:
+    proc = run_cli("kb", "coverage", "--catalog", str(small), "--top300", "/nonexistent-top300.csv")
+    assert proc.returncode == 0 and "Top-300 list not found at /nonexistent-top300.csv" in proc.stderr
+    assert "top-300 products" not in proc.stdout

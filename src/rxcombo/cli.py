@@ -379,6 +379,8 @@ def coverage(ctx: click.Context, catalogue: Path, as_json: bool, top: int, top30
     fda = fda_table_coverage(engine, [row.name for row in table.rows]) if table is not None else None
     summaries = [report.summary()] + ([listed.summary()] if listed else []) + ([fda["summary"]] if fda else [])
     summaries.insert(0, f"rxcombo knows {len(engine.catalog.medicine_names)} medicines and substances")
+    if listed is None:
+        click.echo(f"Top-300 list not found at {top300}: not reported (give its path with --top300).", err=True)
     if as_json:
         click.echo(json.dumps({**report.to_dict(top), "top300": listed.to_dict() if listed else None, "fda_table": fda,
                                "summary": "; ".join(summaries)}, ensure_ascii=False, indent=2))
