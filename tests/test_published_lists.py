@@ -5,7 +5,8 @@ Each list is a data file in tests/data/published/ with its citation (see its hea
 - ONC low-priority, non-interruptive interactions (Phansalkar 2013): none of them major or
   contraindicated (over-alerting is a defect);
 - AGS Beers Criteria 2023, drug-drug interactions to avoid in older adults: every pair moderate
-  or higher.
+  or higher;
+- the Anticholinergic Cognitive Burden scale (Boustani 2008): every scored medicine carries its score.
 A pair whose medicine is not yet in the knowledge base is skipped with a reason naming it.
 """
 
@@ -68,3 +69,27 @@ def test_published_pair(engine: Engine, name: str, row: str, pair: list[str]) ->
     else:
         assert worst is None or SEVERITY_RANK[worst] > SEVERITY_RANK[threshold], (
             f"{row}: {' + '.join(pair)} is a low-priority (non-interruptive) interaction, got {shown}")
+
+
+def _acb_scores() -> list[Any]:
+    data = yaml.safe_load((PUBLISHED / "acb-boustani-2008.yaml").read_text(encoding="utf-8"))
+    return [pytest.param(name, score, id=f"ACB {name}") for name, score in data["scores"].items()]
+
+
+def test_the_acb_list_cites_its_publication() -> None:
+    data = yaml.safe_load((PUBLISHED / "acb-boustani-2008.yaml").read_text(encoding="utf-8"))
+    assert data["citation"]["doi"] and data["citation"]["read_at"]
+    assert len(data["scores"]) > 90
+
+
+@pytest.mark.parametrize("name, score", _acb_scores())
+def test_every_acb_scale_medicine_carries_its_score(engine: Engine, name: str, score: int) -> None:
+    """The Anticholinergic Cognitive Burden scale (Boustani 2008): a medicine on the scale that
+    rxcombo knows states the scale's score, cited to the scale (issue 2 of 5)."""
+    resolution = engine.resolver.resolve([name])
+    assert not resolution.unresolved, f"{name} (on the ACB scale) is not in the knowledge base"
+    (mid,) = resolution.ids
+    prop = engine.catalog.profile(mid).risks.get("anticholinergic")
+    assert prop is not None, f"{mid}: no anticholinergic score, the ACB scale gives {score}"
+    assert prop.value == score, f"{mid}: anticholinergic {prop.value}, the ACB scale gives {score}"
+    assert any(s.key == "acb-scale-2008" for s in prop.sources), f"{mid}: cite the ACB scale"
