@@ -200,3 +200,25 @@ def test_a_guideline_naming_an_unknown_class_is_reported(tmp_path: Path) -> None
     path.write_text(path.read_text(encoding="utf-8").replace("classes: [loop-diuretic]", "classes: [loop-diuretix]"), encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match=r"guidelines/beers-2023-alpha1-blocker--loop-diuretic.yaml: second.classes.0: unknown class 'loop-diuretix'"):
         load_knowledge_base(kb)
+
+
+def test_skipping_rules_a_pair_cannot_trigger_changes_no_result(engine: Engine) -> None:
+    """The engine runs only the rules whose declared triggers one of the two medicines holds (the
+    site build checks every pair); on the real knowledge base every rule, run on every pair of a
+    large sample, gives exactly the hits of the rules the engine chose."""
+    import random
+    from itertools import combinations
+
+    from rxcombo.rules import PAIR_RULES
+
+    ids = sorted(engine.catalog.medicine_names)
+    profiles = {m: engine.catalog.profile(m) for m in ids}
+    pairs = random.Random(7).sample(list(combinations(ids, 2)), 40_000)
+    fired = 0
+    for a, b in pairs:
+        pa, pb = profiles[a], profiles[b]
+        every = [h for rule in PAIR_RULES for h in rule(pa, pb)]
+        chosen = [h for rule in engine._rules_for(pa, pb) for h in rule(pa, pb)]
+        assert every == chosen, (a, b)
+        fired += bool(every)
+    assert fired > 1_000  # the sample exercises the rules, not only empty pairs

@@ -8,7 +8,7 @@ Pair results are computed once per pair of medicines and cached.
 from __future__ import annotations
 
 import orjson
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -19,8 +19,10 @@ from .findings import Finding, dedupe_sources
 from .profile import DrugProfile, SourceRef, intern_ref
 from .resolver import Resolution, Resolver
 from .findings import SEVERITY_RANK
-from .rule_base import any_prop, partner_match
+from .rule_base import any_prop, partner_match, trigger_keys
 from .rules import PAIR_RULES, Basis, Hit, cumulative, duplication, label_interaction
+
+PairRule = Callable[[DrugProfile, DrugProfile], list[Hit]]
 from .assessment import NotAssessed, missing_for, not_assessed
 from .summary import PairSummary, group_by_pair, headline
 
@@ -99,6 +101,9 @@ class Engine:
         self._pair_cache: dict[tuple[str, str], tuple[Finding, ...]] = {}
         self._missing_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         self._group_cache: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        self._roles_cache: dict[str, bool] = {}
+        self._mask_cache: dict[str, int] = {}
+        self._rules_by_mask: dict[int, tuple[PairRule, ...]] = {}
         # Findings are kept alive by the two caches below, so their id() is a safe key
         # for their serialised forms.
         self._cumulative_cache: dict[tuple[Any, ...], Finding] = {}
@@ -153,6 +158,11 @@ class Engine:
             cached = self._pair_cache[key] = self._compute_pair(*key)
         return cached
 
+    def seed_pairs(self, pairs: Iterable[tuple[tuple[str, str], tuple[Finding, ...]]]) -> None:
+        """Fill the pair cache with findings computed elsewhere (the site build's workers);
+        keys are ``(a, b)`` with ``a <= b``."""
+        self._pair_cache.update(pairs)
+
     def result_dict(self, result: CheckResult) -> dict[str, Any]:
         """``result.to_dict()``, reusing the dict form of cached findings (API speed)."""
         cache = self._dict_cache
@@ -193,7 +203,7 @@ class Engine:
         # A product that barely reaches the blood (a cream, most eye drops) gets no systemic
         # rule findings; what its own label states and curated entries still apply.
         if pa.negligible_exposure is None and pb.negligible_exposure is None:
-            for rule in PAIR_RULES:
+            for rule in self._rules_for(pa, pb):
                 hits += rule(pa, pb)
         hits += duplication(pa, pb, self.catalog.duplication_classes)
         findings = [self._finding(h) for h in hits]
@@ -203,21 +213,41 @@ class Engine:
         for hit in label_interaction(pa, pb):
             if SEVERITY_RANK[hit.severity] < worst:
                 findings.append(self._finding(hit))
-        worst = min((SEVERITY_RANK[f.severity] for f in findings), default=len(SEVERITY_RANK))
-        for entry in self.catalog.guidelines:
-            if SEVERITY_RANK[entry["severity"]] >= worst:
-                continue
-            (a_first, a_second), (b_first, b_second) = self._membership(entry, pa), self._membership(entry, pb)
-            if a_first and b_second:
-                findings.append(self._guideline(entry, ((pa, a_first), (pb, b_second))))
-            elif b_first and a_second:
-                findings.append(self._guideline(entry, ((pb, b_first), (pa, a_second))))
+        roles_a, roles_b = self._guideline_roles(pa), self._guideline_roles(pb)
+        if roles_a and roles_b:  # most medicines are in no guideline group: nothing to match
+            worst = min((SEVERITY_RANK[f.severity] for f in findings), default=len(SEVERITY_RANK))
+            for entry in self.catalog.guidelines:
+                if SEVERITY_RANK[entry["severity"]] >= worst:
+                    continue
+                (a_first, a_second), (b_first, b_second) = self._membership(entry, pa), self._membership(entry, pb)
+                if a_first and b_second:
+                    findings.append(self._guideline(entry, ((pa, a_first), (pb, b_second))))
+                elif b_first and a_second:
+                    findings.append(self._guideline(entry, ((pb, b_first), (pa, a_second))))
         curated = self.catalog.pairs.get((a, b))
         if curated is not None:
             replaced = [f for f in findings if f.rule in curated["refines"]]
             findings = [f for f in findings if f.rule not in curated["refines"]]
             findings.append(self._curated(curated, (pa, pb), replaced))
         return tuple(sorted(findings, key=Finding.sort_key))
+
+    def _rules_for(self, a: DrugProfile, b: DrugProfile) -> tuple[PairRule, ...]:
+        """The pair rules that can fire for ``a`` and ``b``: those whose declared triggers
+        (``triggered_by``) one of the two holds, and every rule that declares none."""
+        mask = self._rule_mask(a) | self._rule_mask(b)
+        rules = self._rules_by_mask.get(mask)
+        if rules is None:
+            rules = self._rules_by_mask[mask] = tuple(r for i, r in enumerate(PAIR_RULES) if mask >> i & 1)
+        return rules
+
+    def _rule_mask(self, drug: DrugProfile) -> int:
+        mask = self._mask_cache.get(drug.id)
+        if mask is None:
+            keys = trigger_keys(drug)
+            mask = self._mask_cache[drug.id] = sum(
+                1 << i for i, rule in enumerate(PAIR_RULES)
+                if getattr(rule, "triggers", None) is None or rule.triggers & keys)  # type: ignore[attr-defined]
+        return mask
 
     def _missing(self, drug: DrugProfile, partner: DrugProfile) -> tuple[str, ...]:
         """``missing_for``, cached per ordered pair of medicines."""
@@ -274,6 +304,13 @@ class Engine:
             basis=tuple(f"{b.drug}: {b.fact}" for b in hit.basis),
             params=tuple(sorted(hit.params.items())),
         )
+
+    def _guideline_roles(self, drug: DrugProfile) -> bool:
+        """Whether ``drug`` is in any group of any guideline row (cached per medicine)."""
+        cached = self._roles_cache.get(drug.id)
+        if cached is None:
+            cached = self._roles_cache[drug.id] = any(any(self._membership(e, drug)) for e in self.catalog.guidelines)
+        return cached
 
     def _membership(self, entry: dict[str, Any], drug: DrugProfile) -> tuple[str | None, str | None]:
         """Why ``drug`` is in the first and in the second group of a guideline row (None when it is

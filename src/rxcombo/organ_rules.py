@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .profile import LEVELS, DrugProfile
-from .rule_base import Basis, Hit, level_pair, ordered, risk_basis
+from .rule_base import Basis, Hit, level_pair, ordered, risk_basis, triggered_by
 
 
 def _bradycardia(high: int, low: int) -> str | None:
@@ -70,7 +70,7 @@ def _one_way(rule: str, cause: str, victim_risk: str, table: dict[tuple[int, int
 
     check.__name__ = rule.replace("-", "_")
     check.__doc__ = f"{cause} in one drug with {victim_risk} in the other; (cause, victim) levels -> severity: {table}"
-    return check
+    return triggered_by(cause)(check)
 
 
 # A beta-blocker hides the tremor and fast heartbeat of low blood sugar: a non-selective one (high)
@@ -84,6 +84,7 @@ pressor_potentiation = _one_way("pressor-potentiation", "pressor_potentiation", 
 _DISULFIRAM = {3: "contraindicated", 2: "major", 1: "moderate"}
 
 
+@triggered_by("hypokalaemia")
 def potassium_loss(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """A diuretic that lowers potassium (hypokalaemia moderate or more) with a medicine whose
     toxicity rises when potassium is low (low_potassium_toxicity moderate or more, e.g. digoxin) or
@@ -101,6 +102,7 @@ def potassium_loss(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     return []
 
 
+@triggered_by("kidney_perfusion")
 def kidney_perfusion(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """An NSAID (prostaglandin inhibition) with a drug that blocks the renin-angiotensin system or
     with a diuretic (volume depletion) -> moderate: the kidney loses its defences of filtration.
@@ -130,6 +132,7 @@ def triple_whammy(drugs: Sequence[DrugProfile]) -> list[Hit]:
     return [Hit("cumulative-kidney", "major", trio, {}, tuple(risk_basis(d, "kidney_perfusion") for d in trio))]
 
 
+@triggered_by("live_vaccine")
 def live_vaccine(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """A live vaccine with a medicine that suppresses the immune system: high -> contraindicated,
     moderate -> major, low -> moderate (the vaccine organism can cause disease, and the vaccine
@@ -143,6 +146,7 @@ def live_vaccine(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     return []
 
 
+@triggered_by("disulfiram_reaction")
 def alcohol_reaction(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """A medicine that causes a disulfiram-like reaction, with alcohol: high -> contraindicated,
     moderate -> major, low -> moderate."""
@@ -155,6 +159,7 @@ def alcohol_reaction(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     return []
 
 
+@triggered_by("chelation")
 def chelation(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """A medicine whose absorption falls with polyvalent cations (chelation level), with a product
     that carries one of those cations: high or moderate -> moderate (separating the doses avoids
@@ -175,6 +180,7 @@ def chelation(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     return []
 
 
+@triggered_by("acid_dependent_absorption")
 def stomach_acid(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """A medicine that needs stomach acid to be absorbed, with an acid suppressant: high + high
     -> major (e.g. atazanavir or an azole with a proton-pump inhibitor); both moderate or more
@@ -192,6 +198,7 @@ def stomach_acid(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     return []
 
 
+@triggered_by("vitamin_k")
 def vitamin_k(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """Vitamin K (moderate or more) with a vitamin K antagonist (warfarin) -> moderate: the
     anticoagulant effect falls, and rises again when intake drops; low -> minor."""

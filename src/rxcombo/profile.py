@@ -54,6 +54,11 @@ class SourceRef:
     def from_dict(cls, data: dict[str, Any]) -> "SourceRef":
         return cls(**data)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # References come back from worker processes (the site build): intern them again, so
+        # that equal references stay one object and identity comparison keeps working.
+        return (intern_ref, (self._as_dict(),))
+
     def label(self) -> str:
         bits = [self.title]
         if self.publisher:

@@ -28,6 +28,28 @@ class Hit:
     basis: tuple[Basis, ...] = ()
 
 
+def triggered_by(*keys: str) -> Callable[[Callable[..., list[Hit]]], Callable[..., list[Hit]]]:
+    """Declare the record facts without which a pair rule cannot fire: at least one of the two
+    medicines must hold one of ``keys`` (a risk name, or "inhibits", "induces", "prodrug").
+    The engine skips the rule for pairs where neither does. A speed-up only (the site build
+    checks every pair of medicines); a test compares results with and without it."""
+
+    def mark(rule: Callable[..., list[Hit]]) -> Callable[..., list[Hit]]:
+        rule.triggers = frozenset(keys)  # type: ignore[attr-defined]
+        return rule
+
+    return mark
+
+
+def trigger_keys(drug: DrugProfile) -> frozenset[str]:
+    """The facts of ``drug`` that rules declare with :func:`triggered_by`."""
+    keys = set(drug.risks)
+    for key, present in (("inhibits", drug.inhibits), ("induces", drug.induces), ("prodrug", drug.prodrug)):
+        if present:
+            keys.add(key)
+    return frozenset(keys)
+
+
 def risk_basis(drug: DrugProfile, name: str, shown: str | None = None) -> Basis:
     prop = drug.risks[name]
     return Basis(drug.id, f"{name}={shown if shown is not None else prop.value}", prop)
@@ -55,7 +77,7 @@ def level_pair(rule: str, risk: str, table: Callable[[int, int], str | None]) ->
 
     check.__name__ = rule.replace("-", "_")
     check.__doc__ = f"Both drugs carry {risk} (levels low=1, moderate=2, high=3); by (higher, lower) level: {table.__doc__}"
-    return check
+    return triggered_by(risk)(check)
 
 
 

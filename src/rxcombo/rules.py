@@ -15,13 +15,14 @@ from collections.abc import Callable, Sequence
 
 from . import organ_rules
 from .profile import LEVELS, STRENGTHS, DrugProfile, Prop
-from .rule_base import Basis, Hit, any_prop, level_pair as _level_pair, ordered as _ordered, partner_match, risk_basis as _risk
+from .rule_base import Basis, Hit, any_prop, level_pair as _level_pair, ordered as _ordered, partner_match, risk_basis as _risk, triggered_by
 
 __all__ = ["Basis", "Hit", "PAIR_RULES", "RULE_IDS", "cumulative", "duplication", "label_interaction"]
 
 
 # ---------------------------------------------------------------- pharmacodynamic rules
 
+@triggered_by("serotonergic", "mao_inhibition")
 def serotonin(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """MAOI + serotonergic drug: contraindicated when the MAOI is irreversible/non-selective
     (level high) and the partner is at least moderately serotonergic, or when the partner is
@@ -59,6 +60,7 @@ def serotonin(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     return [Hit("serotonin-additive", severity, (first, second), basis=(_risk(first, "serotonergic"), _risk(second, "serotonergic")))]
 
 
+@triggered_by("mao_inhibition")
 def maoi_pressor(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """MAOI + pressor agent: contraindicated when both are high, major when one is high,
     moderate otherwise."""
@@ -75,11 +77,15 @@ def maoi_pressor(a: DrugProfile, b: DrugProfile) -> list[Hit]:
 RESPIRATORY_CLASSES = ("opioid", "gabapentinoid", "alcohol")
 
 
+@triggered_by("cns_depression", "respiratory_depression")
 def cns_depression(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """Opioid, gabapentinoid or alcohol + a drug that depresses breathing (respiratory
     level moderate or more; for opioids also any drug with CNS depression moderate or more)
     -> major (the opioid/benzodiazepine boxed warning). Otherwise additive sedation scored
     low=1, moderate=2, high=3: a sum of 4 or more -> moderate, 3 -> minor, less -> nothing."""
+    if not (a.level("cns_depression") or b.level("cns_depression") or a.level("respiratory_depression")
+            or b.level("respiratory_depression")):
+        return []  # every branch needs one of the two to depress the CNS or breathing
     for first, second in ((a, b), (b, a)):
         for cls in RESPIRATORY_CLASSES:
             if not first.has_class(cls) or (cls == "alcohol" and second.has_class("alcohol")):
@@ -100,6 +106,7 @@ def cns_depression(a: DrugProfile, b: DrugProfile) -> list[Hit]:
 QT_RANK = {"known": 3, "possible": 2, "conditional": 1}
 
 
+@triggered_by("qt")
 def qt(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """Both prolong QT: known + known -> major; known + possible -> moderate;
     possible + possible or known + conditional -> minor; weaker pairs -> nothing."""
@@ -115,6 +122,7 @@ def qt(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     return [Hit("qt-prolongation", severity, (first, second), basis=(_risk(first, "qt"), _risk(second, "qt")))]
 
 
+@triggered_by("bleeding")
 def bleeding(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """Anticoagulant + anticoagulant, antiplatelet or NSAID -> major; anticoagulant + any
     other bleeding risk -> moderate; antiplatelet/NSAID + antiplatelet/NSAID/serotonergic
@@ -163,6 +171,7 @@ hypotension = _level_pair("hypotension", "orthostatic_hypotension", _hypotension
 hyperkalaemia = _level_pair("hyperkalaemia", "hyperkalaemia", _hyperkalaemia)
 
 
+@triggered_by("anticholinergic")
 def anticholinergic(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """Both have an anticholinergic burden score: both 2 or more -> moderate;
     a sum of 3 or more otherwise -> minor; lower sums -> nothing."""
@@ -180,6 +189,7 @@ def anticholinergic(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     return [Hit("anticholinergic", severity, (first, second), basis=(_risk(first, "anticholinergic"), _risk(second, "anticholinergic")))]
 
 
+@triggered_by("lithium_clearance")
 def lithium(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     """Lithium + a drug that lowers lithium clearance: high -> major, moderate -> moderate,
     low -> minor. A drug that raises lithium clearance -> moderate (loss of effect)."""
@@ -245,21 +255,28 @@ def _enzyme_modulation(rule: str, verb: str, modulations: dict[str, Prop], perpe
     return hits
 
 
+@triggered_by("inhibits")
 def enzyme_inhibition(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
     """Inhibitor of the victim's major pathway; "narrow margin" as in ``_narrow_margin``."""
+    if not perpetrator.inhibits or not victim.substrates:
+        return []  # most pairs: nothing to modulate (checked first: the all-pairs build runs this 600,000 times)
     return _enzyme_modulation("enzyme-inhibition", "inhibits", perpetrator.inhibits, perpetrator, victim,
                               _narrow_margin(victim), _stated_narrow(victim))
 
 
+@triggered_by("induces")
 def enzyme_induction(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
     """Inducer of the victim's major pathway; "narrow margin" means a narrow therapeutic index or
     a stated critical loss of effect (antiretrovirals: treatment failure and resistance): strong
     -> major, moderate -> moderate (a moderate inducer acts over weeks and is managed by dose
     adjustment); otherwise strong -> moderate, moderate -> minor."""
+    if not perpetrator.induces or not victim.substrates:
+        return []
     critical = _stated_narrow(victim) or victim.critical_loss_of_effect is not None
     return _enzyme_modulation("enzyme-induction", "induces", perpetrator.induces, perpetrator, victim, critical, False)
 
 
+@triggered_by("prodrug")
 def prodrug_inhibition(perpetrator: DrugProfile, victim: DrugProfile) -> list[Hit]:
     """Inhibitor of a prodrug's activating enzyme: a strong inhibitor gives the severity the
     prodrug's record states (loss_of_activation); a moderate inhibitor one step less."""
@@ -300,6 +317,8 @@ def _both_ways(rule: Callable[[DrugProfile, DrugProfile], list[Hit]]) -> Callabl
 
     check.__name__ = rule.__name__
     check.__doc__ = rule.__doc__
+    if hasattr(rule, "triggers"):
+        check.triggers = rule.triggers  # type: ignore[attr-defined]
     return check
 
 
