@@ -118,11 +118,24 @@ def test_other_medicines_table_is_derived(builder: MonographBuilder) -> None:
 
 def test_patient_table_uses_everyday_words(builder: MonographBuilder) -> None:
     """Patients read the same findings in plain words: class descriptions and rule plain titles."""
-    rows = _other_medicines_rows(builder.build(["paroxetine", "clonazepam"], audience="patient"))
+    rows = _other_medicines_rows(builder.build(["clonazepam"], audience="patient"))
     text = " ".join(cell["text"] for row in rows.values() for cell in row)
     assert "Additive CNS depression" not in text and "More drowsiness and slower reactions" in text
+    rows = _other_medicines_rows(builder.build(["paroxetine", "clonazepam"], audience="patient"))
     maoi = rows["MAO inhibitor antidepressant"]
     assert maoi[2]["text"] == "contraindicated" and "serotonin syndrome" in maoi[1]["text"]
+
+
+def test_combination_pages_list_the_serious_rows_and_point_to_each_medicine(builder: MonographBuilder) -> None:
+    """A pair page with every moderate and minor row of both medicines ran to 200 rows; it lists
+    the major and contraindicated ones and says where the rest are."""
+    page = builder.build(["paroxetine", "clonazepam"], audience="patient")
+    severities = {row[2]["text"] for row in _other_medicines_rows(page).values()}
+    assert severities and severities <= {"major", "contraindicated"}
+    section = next(s for s in page.sections if s["id"] == "other-medicines")
+    assert "page of each medicine (Paroxetine, Clonazepam)" in section["blocks"][0]["text"]
+    single = {row[2]["text"] for row in _other_medicines_rows(builder.build(["paroxetine"], audience="patient")).values()}
+    assert {"moderate", "minor"} <= single
 
 
 @pytest.mark.parametrize("ids", [["paroxetine", "clonazepam"], ["diazepam", "mirtazapine"], ["paroxetine", "buspirone"]])

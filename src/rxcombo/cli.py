@@ -96,6 +96,40 @@ def check(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, batch: Any,
 
 
 @main.command()
+@click.argument("drugs", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--audience", type=click.Choice(["patient", "professional"]), default="patient", show_default=True)
+@click.pass_context
+def evidence(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, audience: str) -> None:
+    """Evidence of benefit for a combination, e.g. rxcombo evidence "paroxetine + buspirone"."""
+    from .console import describe_unresolved
+    from .evidence.library import evidence_report
+    from .evidence.text import format_report
+
+    drugs = tuple(d for d in drugs if d.strip().casefold() not in LIST_SEPARATORS)
+    if not drugs:
+        raise click.UsageError('name medicines, e.g. rxcombo evidence "paroxetine + buspirone"')
+    engine = _engine(ctx)
+    try:
+        result = engine.check(list(drugs))
+    except RxcomboError as exc:
+        _fail(exc)
+    unresolved = result.to_dict_without_findings()["unresolved"]
+    for u in result.resolution.unresolved:
+        click.echo(describe_unresolved(u), err=True)
+    if not result.resolution.ids:
+        if as_json:
+            click.echo(json.dumps({"unresolved": unresolved, "entries": [], "found": False}, ensure_ascii=False, indent=2))
+        sys.exit(EXIT_UNRESOLVED)
+    report = evidence_report(engine, result.resolution.ids, result)
+    if as_json:
+        click.echo(json.dumps({**report, "unresolved": unresolved}, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_report(report, professional=audience == "professional"), nl=False)
+    sys.exit(0 if result.complete else EXIT_UNRESOLVED)
+
+
+@main.command()
 @click.pass_context
 def demo(ctx: click.Context) -> None:
     """Check the three seed combinations (the README's main job)."""
@@ -138,6 +172,10 @@ def monograph(ctx: click.Context, names: tuple[str, ...], fmt: str, audience: st
         tmp = out.with_name(f".{out.name}.tmp")
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(out)
+        if fmt == "md":  # the Markdown links its forest plots as .svg files beside it
+            from .evidence.blocks import write_figures
+
+            write_figures(page, out.parent)
     grade = page.readability.get("flesch_kincaid_grade")
     click.echo(f"{page.title}: {len(page.references)} references; readability grade {grade} ({audience})", err=True)
 
@@ -210,6 +248,8 @@ def site_build(ctx: click.Context, outdir: Path, catalogue: Path | None, no_cata
     click.echo(f"Wrote {report.pages} pages to {report.out} in {report.seconds:.1f} s "
                f"({report.pages_per_second:.0f} pages/s); {len(report.skipped)} catalogue compositions skipped "
                "because an ingredient is not recognised (see rxcombo kb coverage).")
+    if report.evidence_pages:
+        click.echo(f"Wrote {report.evidence_pages} evidence pages to {report.out / 'evidence'}.")
     if pagefind:
         import subprocess
 

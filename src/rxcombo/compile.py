@@ -39,6 +39,8 @@ CREATE TABLE sources (key TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE ambiguous (key TEXT PRIMARY KEY, name TEXT NOT NULL, data TEXT NOT NULL);
 CREATE TABLE guidelines (id TEXT PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE products (key TEXT PRIMARY KEY, name TEXT NOT NULL, ingredients TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE evidence (id TEXT PRIMARY KEY, medicines TEXT NOT NULL, classes TEXT NOT NULL, file TEXT NOT NULL, data TEXT NOT NULL,
+                       analysis TEXT NOT NULL);
 """
 
 
@@ -286,6 +288,18 @@ def _record_json(kb: KnowledgeBase, med: Medicine) -> dict[str, Any]:
     return record
 
 
+def evidence_rows(kb: KnowledgeBase) -> list[tuple[str, str, str, str, str, str]]:
+    """Evidence entries with their meta-analyses, computed here once (statsmodels is imported
+    only when there are entries: pages and the site then read the numbers)."""
+    if not kb.evidence:
+        return []
+    from .evidence.meta import analyse
+
+    return [(eid, _dump(e.combination.medicines), _dump(e.combination.with_one_of_classes), kb.files[f"evidence:{eid}"],
+             _dump(e.model_dump(mode="json", exclude_none=True)), _dump(analyse(e).to_dict()))
+            for eid, e in sorted(kb.evidence.items())]
+
+
 def _fill(conn: sqlite3.Connection, kb: KnowledgeBase) -> None:
     meta = {
         "schema_version": str(SCHEMA_VERSION),
@@ -326,5 +340,6 @@ def _fill(conn: sqlite3.Connection, kb: KnowledgeBase) -> None:
                      sorted((normalize(name), name, _dump(p.ingredients),
                              _dump({**p.model_dump(mode="json"), "sources": [source_ref(kb, c).to_dict() for c in p.sources]}))
                             for name, p in kb.products.items()))
+    conn.executemany("INSERT INTO evidence VALUES (?, ?, ?, ?, ?, ?)", evidence_rows(kb))
     conn.executemany("INSERT INTO sources VALUES (?, ?)",
                      [(key, _dump(s.model_dump(mode="json", exclude_none=True))) for key, s in sorted(kb.sources.items())])

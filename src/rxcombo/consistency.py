@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from .errors import Problem
+from .evidence.checks import check_evidence
 from .models import RISK_NAMES, Medicine, citation_key
 from .names import normalize
 
@@ -71,6 +72,7 @@ def check_consistency(kb: "KnowledgeBase") -> list[Problem]:
     problems += _check_products(kb)
     problems += _check_reviews(kb)
     problems += _check_guidelines(kb)
+    problems += check_evidence(kb)
     if kb.imported is not None:
         for mid in kb.imported.medicines:
             if mid not in kb.medicines:

@@ -36,7 +36,8 @@ def default_db_path() -> Path:
 
 def _newest_yaml(kb_dir: Path) -> float:
     newest = 0.0
-    for folder in (kb_dir, kb_dir / "classes", kb_dir / "medicines", kb_dir / "pairs", kb_dir / "guidelines", kb_dir / "imported"):
+    for folder in (kb_dir, kb_dir / "classes", kb_dir / "medicines", kb_dir / "pairs", kb_dir / "guidelines", kb_dir / "evidence",
+                   kb_dir / "imported"):
         try:
             with os.scandir(folder) as entries:
                 for entry in entries:
@@ -45,7 +46,7 @@ def _newest_yaml(kb_dir: Path) -> float:
         except FileNotFoundError:
             continue
     # a deleted file only shows in its folder's mtime
-    for folder in (kb_dir / "classes", kb_dir / "medicines", kb_dir / "pairs", kb_dir / "guidelines"):
+    for folder in (kb_dir / "classes", kb_dir / "medicines", kb_dir / "pairs", kb_dir / "guidelines", kb_dir / "evidence"):
         if folder.exists():
             newest = max(newest, folder.stat().st_mtime)
     return newest
@@ -58,7 +59,7 @@ def code_fingerprint() -> str:
 
     digest = hashlib.sha256(str(SCHEMA_VERSION).encode())
     here = Path(__file__).parent
-    for name in ("names.py", "compile.py", "profile.py", "models.py"):
+    for name in ("names.py", "compile.py", "profile.py", "models.py", "evidence/model.py", "evidence/meta.py", "evidence/results.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -159,6 +160,12 @@ class Catalog:
     def guidelines(self) -> tuple[dict[str, Any], ...]:
         """Guideline rows about two groups of medicines (``kb/guidelines``)."""
         return tuple(json.loads(data) for (data,) in self._conn.execute("SELECT data FROM guidelines ORDER BY id"))
+
+    @cached_property
+    def evidence(self) -> dict[str, dict[str, Any]]:
+        """Evidence entries (``kb/evidence``): id -> {"entry", "analysis", "file"}, as stored."""
+        return {eid: {"entry": json.loads(data), "analysis": json.loads(analysis), "file": file}
+                for eid, file, data, analysis in self._conn.execute("SELECT id, file, data, analysis FROM evidence ORDER BY id")}
 
     @cached_property
     def rules(self) -> dict[str, dict[str, Any]]:

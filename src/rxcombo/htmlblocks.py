@@ -57,7 +57,28 @@ def block_html(b: dict[str, Any]) -> str:
         basis = " — " + escape("; ".join(b["basis"]), quote=False) if b.get("basis") else ""
         out.append(f"<dt>Produced by</dt><dd><code>{escape(b['rule'], quote=False)}</code>{basis}</dd></dl></div>")
         return "".join(out)
+    if kind == "figure":  # a forest plot: SVG built by rxcombo.evidence.plot from escaped text
+        return f'<figure class="forest">{b["svg"]}<figcaption>{escape(b["caption"], quote=False)}</figcaption></figure>'
     raise ValueError(f"unknown block type {kind!r}")
+
+
+def sections_html(sections: list[dict[str, Any]]) -> str:
+    """The monograph body: one <section> per section (the class table folds on small screens).
+    Built here rather than in the template: the site renders thousands of pages."""
+    out = []
+    for s in sections:
+        sid = escape(s["id"])
+        out.append(f'<section id="{sid}" aria-labelledby="h-{sid}">\n<h2 id="h-{sid}">{escape(s["title"], quote=False)}</h2>\n')
+        fold = s["id"] == "other-medicines"
+        if fold:
+            out.append('<details class="collapse-small" open><summary>Show the table</summary>\n')
+        for b in s["blocks"]:
+            out.append(block_html(b))
+            out.append("\n")
+        if fold:
+            out.append("</details>\n")
+        out.append("</section>\n")
+    return "".join(out)
 
 
 def references_html(references: list[dict[str, Any]]) -> str:

@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import KnowledgeBaseError, Problem
+from .evidence.model import EvidenceEntry, entry_problems
 from .fda_table import FdaTable
 from .models import Alias, AmbiguousName, DrugClass, GroupInteraction, ImportedFile, Medicine, PairEntry, Product, RuleText, Source
 
@@ -58,6 +59,7 @@ class KnowledgeBase:
     products: dict[str, Product] = field(default_factory=dict)  # combination brands -> ingredients
     guidelines: dict[str, GroupInteraction] = field(default_factory=dict)  # guideline rows about groups
     fda_table: FdaTable | None = None  # FDA's Table 1 of CYP and transporter examples (kb import-fda)
+    evidence: dict[str, EvidenceEntry] = field(default_factory=dict)  # evidence of benefit (kb/evidence)
 
     def source_for(self, cite: str, medicine: Medicine | None = None, pair: PairEntry | None = None) -> Source | None:
         key = cite.split("#", 1)[0]
@@ -76,6 +78,7 @@ def yaml_files(root: Path) -> list[Path]:
     files += sorted((root / "medicines").glob("*.yaml"))
     files += sorted((root / "pairs").glob("*.yaml"))
     files += sorted((root / "guidelines").glob("*.yaml"))
+    files += sorted((root / "evidence").glob("*.yaml"))
     files.append(root / "imported" / "unii.yaml")
     files.append(root / "imported" / "fda-ddi-table.yaml")
     return [f for f in files if f.exists()]
@@ -127,6 +130,29 @@ def _load_mapping(
         if item is not None:
             out[str(key)] = item
     return out
+
+
+def _load_evidence(root: Path, files: dict[str, str], problems: list[Problem]) -> dict[str, EvidenceEntry]:
+    """``kb/evidence/*.yaml``: each entry validated field by field, then across fields."""
+    evidence: dict[str, EvidenceEntry] = {}
+    for path in sorted((root / "evidence").glob("*.yaml")):
+        rel = f"evidence/{path.name}"
+        data = _read_yaml(path, rel, problems)
+        if data is None:
+            if path.exists() and path.stat().st_size == 0:
+                problems.append(Problem(rel, "", "file is empty"))
+            continue
+        entry = _validate(EvidenceEntry, data, rel, "", problems)
+        if entry is None:
+            continue
+        if entry.id != path.stem:
+            problems.append(Problem(rel, "id", f"id {entry.id!r} must match the file name {path.stem!r}"))
+            continue
+        found = entry_problems(entry)
+        problems += [Problem(rel, where, message) for where, message in found]
+        evidence[entry.id] = entry
+        files[f"evidence:{entry.id}"] = rel
+    return evidence
 
 
 def load_knowledge_base(root: Path | None = None, with_fda_table: bool = True) -> KnowledgeBase:
@@ -190,6 +216,8 @@ def load_knowledge_base(root: Path | None = None, with_fda_table: bool = True) -
             guidelines[path.stem] = entry
             files[f"guideline:{path.stem}"] = rel
 
+    evidence = _load_evidence(root, files, problems)
+
     imported = None
     imported_path = root / "imported" / "unii.yaml"
     if imported_path.exists():
@@ -205,7 +233,7 @@ def load_knowledge_base(root: Path | None = None, with_fda_table: bool = True) -
 
     kb = KnowledgeBase(root=root, medicines=medicines, classes=classes, rules=rules, pairs=pairs, sources=sources,
                        files=files, ambiguous=ambiguous, imported=imported, aliases=aliases, products=products, guidelines=guidelines,
-                       fda_table=fda_table)
+                       fda_table=fda_table, evidence=evidence)
     problems += check_consistency(kb)
     if problems:
         raise KnowledgeBaseError(problems)

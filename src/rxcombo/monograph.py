@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .engine import Engine
+from .evidence.blocks import evidence_blocks, matching_views, why_combined_blocks
+from .evidence.library import no_entry_message
 from .findings import SEVERITY_RANK, Finding
 from .profile import SourceRef
 from .readability import flesch_kincaid_grade
@@ -29,6 +31,8 @@ DISCLAIMER = (
     "emergency number."
 )
 NOT_KNOWN = "Not recorded in the rxcombo knowledge base."
+
+SERIOUS_RANK = SEVERITY_RANK["major"]  # combination pages list findings at least this severe
 
 
 def slugify(text: str, max_length: int = 80) -> str:
@@ -221,7 +225,7 @@ class MonographBuilder:
             self._how_it_works(records, cites, pro),
             self._precautions(records, cites),
             self._other_medicines(ids, cites, audience),
-            self._evidence(records, ids, cites),
+            self._evidence(records, ids, cites, pro),
             self._faqs(records, ids, cites),
         ]
         monograph = Monograph(
@@ -260,7 +264,10 @@ class MonographBuilder:
         for r in records:
             items = [text(i["text"], cites.record(r, i["sources"])) for i in r.get("indications", [])]
             blocks.append(bullet_list(items or [text(NOT_KNOWN)], f"{r['name']} is used for"))
-        if len(records) > 1:
+        views = self._evidence_views([r["id"] for r in records]) if len(records) > 1 else []
+        if views:
+            blocks += why_combined_blocks(views, cites)
+        elif len(records) > 1:
             blocks.append(paragraph(
                 "Why they are combined: the knowledge base holds no sourced statement on the reasons for this "
                 "combination; the decision rests with the prescriber."
@@ -393,13 +400,10 @@ class MonographBuilder:
             return self._class_rows[mid]
         rows = []
         classes = self.catalog.classes
+        pair = self.engine.pair
+        found = {o: fs for o in self.catalog.medicine_names if o != mid and (fs := pair(mid, o))}
         for cid, members in sorted(self._members.items()):
-            worst: list[tuple[Finding, str]] = []
-            for other in members:
-                if other == mid:
-                    continue
-                for f in self.engine.pair(mid, other):
-                    worst.append((f, other))
+            worst = [(f, other) for other in members if other in found for f in found[other]]
             if not worst:
                 continue
             best_rank = min(SEVERITY_RANK[f.severity] for f, _ in worst)
@@ -433,6 +437,10 @@ class MonographBuilder:
         self._class_rows[mid] = rows
         return rows
 
+    def seed_class_rows(self, rows: dict[str, list[dict[str, Any]]]) -> None:
+        """Take class rows computed elsewhere (the site build's workers)."""
+        self._class_rows.update(rows)
+
     def _names(self, ids: list[str]) -> str:
         return ", ".join(self.catalog.medicine_names[o] for o in ids)
 
@@ -444,12 +452,15 @@ class MonographBuilder:
     def _other_medicines(self, ids: list[str], cites: Citations, audience: Audience) -> dict[str, Any]:
         patient = audience == "patient"
         page_ids = set(ids)
+        combination = len(ids) > 1
         merged: dict[str, dict[str, Any]] = {}
         for mid in ids:
-            prefix = f"With {self.catalog.medicine_names[mid]}: " if len(ids) > 1 else ""
+            prefix = f"With {self.catalog.medicine_names[mid]}: " if combination else ""
             for row in self.class_rows(mid):
                 if row["example_ids"] <= page_ids:
                     continue  # the only examples are components of this page: covered above
+                if combination and SEVERITY_RANK[row["severity"]] > SERIOUS_RANK:
+                    continue  # a combination page lists the serious rows; each medicine's page has them all
                 slot = merged.get(row["class"])
                 if slot is None:
                     slot = merged[row["class"]] = {**row, "what": [], "sources": ()}
@@ -462,24 +473,38 @@ class MonographBuilder:
                        text(" ".join(row["what"]), cites.refs(row["sources"])), text(row["severity"])]
                       for row in rows]
         blocks = []
+        if combination:
+            names = ", ".join(self.catalog.medicine_names[m] for m in ids)
+            blocks.append(paragraph(
+                f"Only the major and contraindicated combinations are listed here. The page of each medicine ({names}) "
+                "lists every class, moderate and minor interactions included."))
         if table_rows:
             blocks.append(table(["Medicine or class", "What happens", "Severity"], table_rows,
                                 "Derived by the rxcombo engine against every class in the knowledge base"))
+        elif combination:
+            blocks.append(paragraph("The engine found no major or contraindicated interactions of these medicines with other "
+                                    "medicines in the knowledge base."))
         else:
             blocks.append(paragraph("The engine found no interactions with other medicines in the knowledge base."))
         blocks.append(paragraph("Only medicines in the rxcombo knowledge base are covered; tell your pharmacist about everything you take, "
                                 "including over-the-counter and herbal products."))
         return {"id": "other-medicines", "title": "Interactions with other medicines", "blocks": blocks}
 
-    def _evidence(self, records: list[dict[str, Any]], ids: list[str], cites: Citations) -> dict[str, Any]:
-        blocks = []
+    def _evidence_views(self, ids: list[str]) -> list[dict[str, Any]]:
+        """Evidence entries matching the page's medicines (each entry's view is built once per process)."""
+        return matching_views(self.catalog, ids)
+
+    def _evidence(self, records: list[dict[str, Any]], ids: list[str], cites: Citations, pro: bool = False) -> dict[str, Any]:
+        views = self._evidence_views(ids) if len(ids) > 1 else []
+        blocks = evidence_blocks(views, cites, pro)
         for r in records:
             for e in r.get("evidence", []):
                 if len(ids) == 1 or set(e.get("with", [])) & set(ids):
                     blocks.append(paragraph(f"{e['design']}: {e['finding']}", cites.record(r, e["sources"])))
         if not blocks:
-            blocks.append(paragraph("The knowledge base holds no structured evidence entry for this combination."))
-        return {"id": "evidence", "title": "Evidence", "blocks": blocks}
+            blocks.append(paragraph(no_entry_message([r["name"] for r in records]) if len(records) > 1 else
+                                    "The knowledge base holds no structured evidence entry for this medicine."))
+        return {"id": "evidence", "title": "Evidence of benefit", "blocks": blocks}
 
     def _faqs(self, records: list[dict[str, Any]], ids: list[str], cites: Citations) -> dict[str, Any]:
         questions = [

@@ -8,17 +8,18 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from .htmlblocks import SEVERITY_LABEL, block_html, references_html
+from .htmlblocks import SEVERITY_LABEL, block_html, references_html, sections_html
 from .monograph import Monograph
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """Templates ship inside the package (rxcombo/templates)."""
     env = Environment(loader=PackageLoader("rxcombo", "templates"), autoescape=select_autoescape(["html"]),
-                      trim_blocks=True, lstrip_blocks=True)
+                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.globals["severity_label"] = SEVERITY_LABEL
     env.globals["block_html"] = block_html
     env.globals["references_html"] = references_html
+    env.globals["sections_html"] = sections_html
     return env
 
 
@@ -101,6 +102,8 @@ def _md_block(block: dict[str, Any]) -> list[str]:
                 lines.append(f"* **{label}:** {md_escape(block[key])}")
         lines.append(f"* **Rule:** `{block['rule']}`")
         return lines
+    if kind == "figure":  # the SVG is written beside the page (rxcombo.evidence.blocks.write_figures)
+        return [f"![{md_escape(block['caption'])}]({block['file']})"]
     raise ValueError(f"unknown block type {kind!r}")
 
 

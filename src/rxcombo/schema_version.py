@@ -3,4 +3,4 @@
 Kept apart from ``models`` so that reading the database never imports pydantic.
 """
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4

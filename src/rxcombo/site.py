@@ -23,6 +23,9 @@ from typing import Any
 
 from .coverage import Composition, classify_ingredient
 from .engine import Engine
+from .evidence.blocks import write_figures
+from .evidence.library import library_for
+from .evidence.sitepages import write_evidence_pages
 from .findings import SEVERITIES
 from .monograph import MonographBuilder, slugify
 from .render import environment, render_html, render_markdown
@@ -49,6 +52,7 @@ class SiteReport:
     pages: int = 0
     seconds: float = 0.0
     skipped: list[str] = field(default_factory=list)
+    evidence_pages: int = 0  # evidence/<entry>.html and its index (not counted in ``pages``)
 
     @property
     def pages_per_second(self) -> float:
@@ -187,8 +191,8 @@ def build_site(
     report = SiteReport(out, skipped=skipped)
     try:
         builder = MonographBuilder(engine)
-        for mid in engine.catalog.medicine_names:  # compute every interaction once, before any fork
-            builder.class_rows(mid)
+        warm_up(engine, builder, workers)  # every interaction computed once, before the pages fork
+        library_for(engine.catalog).warm()  # every evidence entry's view and forest plots, once
         global _STATE
         _STATE = (builder, tmp, jekyll, audience)
         chunks = [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
@@ -211,6 +215,7 @@ def build_site(
         _STATE = None
         if not jekyll:
             written += _write_shell(engine, tmp, pages)
+        report.evidence_pages = write_evidence_pages(engine, tmp, NAV)
         report.pages = written
         _swap(tmp, out)
     except BaseException:
@@ -218,6 +223,53 @@ def build_site(
         raise
     report.seconds = time.perf_counter() - started
     return report
+
+
+def warm_up(engine: Engine, builder: MonographBuilder, workers: int | None = None) -> None:
+    """Compute every pair of medicines and every medicine's class table, in parallel.
+
+    Each worker takes medicines in turn and returns, for each, its class rows and the findings
+    of its pairs with medicines later in the alphabet (so every pair comes back once); the
+    caches of ``engine`` and ``builder`` are then filled as if the work had been done here."""
+    ids = sorted(engine.catalog.medicine_names)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(ids)))
+    chunks = [ids[i::WARM_CHUNKS] for i in range(WARM_CHUNKS)]
+    global _WARM
+    _WARM = (engine, builder, ids)
+    try:
+        if workers == 1:
+            results: Iterable[tuple[dict[str, Any], dict[tuple[str, str], Any]]] = map(_warm_chunk, chunks)
+            for _ in results:
+                pass
+            return
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            found: dict[tuple[str, str], Any] = {}
+            for rows, pairs in pool.imap_unordered(_warm_chunk, chunks):
+                builder.seed_class_rows(rows)
+                found.update(pairs)
+        engine.seed_pairs(((a, b), found.get((a, b), ())) for a, b in combinations(ids, 2))
+    finally:
+        _WARM = None
+
+
+WARM_CHUNKS = 64
+_WARM: tuple[Engine, MonographBuilder, list[str]] | None = None
+
+
+def _warm_chunk(mids: list[str]) -> tuple[dict[str, Any], dict[tuple[str, str], Any]]:
+    assert _WARM is not None
+    engine, builder, ids = _WARM
+    rows = {mid: builder.class_rows(mid) for mid in mids}
+    pairs = {}
+    for mid in mids:
+        for other in ids:
+            if other > mid:
+                findings = engine.pair(mid, other)
+                if findings:
+                    pairs[(mid, other)] = findings
+    return rows, pairs
 
 
 CHUNK = 100
@@ -242,6 +294,8 @@ def _write_pages(pages: list[Page]) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             _MADE.add(path.parent)
         path.write_text(content, encoding="utf-8")
+        if jekyll:
+            write_figures(monograph, path.parent)  # the forest plots the Markdown links to
     return len(pages)
 
 

@@ -152,6 +152,17 @@ def monograph(request: Request, slug: Annotated[str, Path(max_length=400, descri
     return build_monograph(request, slug, audience).to_dict(readability=True)
 
 
+@router.get("/evidence/{slug}", response_model=None,
+            responses={200: {"description": "Evidence entries for the combination, their computed meta-analyses and the harm side"}})
+def evidence(request: Request, slug: Annotated[str, Path(max_length=400, description="Medicine ids joined by '+', e.g. paroxetine+buspirone")]) -> Any:
+    """Evidence of benefit for a combination: why it is combined, guideline positions, per outcome the
+    pooled numbers (computed from the trials), certainty, forest plot (SVG) and references; `found` is
+    false (with a one-line `message`) when the knowledge base holds no entry."""
+    from .pages import build_evidence
+
+    return build_evidence(request, slug)
+
+
 @router.post("/detected-issues", response_model=None, responses={200: {"description": "A FHIR R4 Bundle of DetectedIssue resources"}})
 def detected_issues(body: CheckRequest, request: Request) -> Any:
     """The findings as FHIR DetectedIssue resources (severity high, moderate or low)."""

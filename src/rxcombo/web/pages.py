@@ -85,16 +85,28 @@ def check_json(request: Request, drugs: Annotated[str, Query(min_length=1, max_l
     return Response(engine_of(request).result_json(result), media_type="application/json")
 
 
-def build_monograph(request: Request, slug: str, audience: Audience) -> Any:
-    """The monograph for ids joined by '+'; a 404 naming the unknown ids otherwise (problem+json
-    for API clients and JSON twins, an HTML error page for browsers: see app.py)."""
+def slug_ids(request: Request, slug: str) -> list[str]:
+    """Medicine ids joined by '+'; a 404 naming the unknown ids otherwise (problem+json for API
+    clients and JSON twins, an HTML error page for browsers: see app.py)."""
     engine = engine_of(request)
     ids = [part for part in slug.split("+") if part]
     unknown = [i for i in ids if i not in engine.catalog.medicine_names]
     if not ids or unknown or len(ids) > 10:
         detail = f"unknown medicine ids: {', '.join(unknown)}" if unknown else "give 1 to 10 medicine ids joined by '+'"
         raise HTTPException(404, detail + " (find ids with /api/v1/drugs?q=)")
-    return builder_of(request).build(ids, audience=audience)
+    return ids
+
+
+def build_monograph(request: Request, slug: str, audience: Audience) -> Any:
+    """The monograph for ids joined by '+' (404 for unknown ids)."""
+    return builder_of(request).build(slug_ids(request, slug), audience=audience)
+
+
+def build_evidence(request: Request, slug: str) -> dict[str, Any]:
+    """The evidence report for ids joined by '+' (404 for unknown ids)."""
+    from ..evidence.library import evidence_report
+
+    return evidence_report(engine_of(request), slug_ids(request, slug))
 
 
 def _page(request: Request, slug: str, audience: Audience) -> Any:
@@ -125,3 +137,16 @@ def monograph_json(request: Request, slug: Annotated[str, Path(max_length=400)],
 @router.get("/monographs/{slug}", response_class=HTMLResponse, include_in_schema=False)
 def monograph_page(request: Request, slug: str, audience: Audience = "patient") -> Any:
     return _page(request, slug, audience)
+
+
+@router.get("/evidence/{slug}.json", response_model=None)
+def evidence_json(request: Request, slug: Annotated[str, Path(max_length=400)]) -> Any:
+    """JSON twin of an evidence page (ids joined by '+'): the same object as GET /api/v1/evidence/{slug}."""
+    return build_evidence(request, slug)
+
+
+@router.get("/evidence/{slug}", response_class=HTMLResponse, include_in_schema=False)
+def evidence_page(request: Request, slug: str) -> Any:
+    """Evidence of benefit for a combination, with the harm side and forest plots."""
+    report = build_evidence(request, slug)
+    return HTMLResponse(environment().get_template("evidence.html").render(r=report, base="", nav=NAV))
