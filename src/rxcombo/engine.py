@@ -209,10 +209,11 @@ class Engine:
         findings = [self._finding(h) for h in hits]
         # A label statement is shown when it is more severe than what the rules found: it
         # refines them (their mechanism stays visible), and does not repeat them.
-        worst = min((SEVERITY_RANK[f.severity] for f in findings), default=len(SEVERITY_RANK))
-        for hit in label_interaction(pa, pb):
-            if SEVERITY_RANK[hit.severity] < worst:
-                findings.append(self._finding(hit))
+        if pa.label_interactions or pb.label_interactions:
+            worst = min((SEVERITY_RANK[f.severity] for f in findings), default=len(SEVERITY_RANK))
+            for hit in label_interaction(pa, pb):
+                if SEVERITY_RANK[hit.severity] < worst:
+                    findings.append(self._finding(hit))
         roles_a, roles_b = self._guideline_roles(pa), self._guideline_roles(pb)
         if roles_a and roles_b:  # most medicines are in no guideline group: nothing to match
             worst = min((SEVERITY_RANK[f.severity] for f in findings), default=len(SEVERITY_RANK))
@@ -229,6 +230,8 @@ class Engine:
             replaced = [f for f in findings if f.rule in curated["refines"]]
             findings = [f for f in findings if f.rule not in curated["refines"]]
             findings.append(self._curated(curated, (pa, pb), replaced))
+        if len(findings) < 2:
+            return tuple(findings)
         return tuple(sorted(findings, key=Finding.sort_key))
 
     def _rules_for(self, a: DrugProfile, b: DrugProfile) -> tuple[PairRule, ...]:

@@ -8,6 +8,7 @@ folder beside the target, so an interrupted or failed build leaves the old site 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -204,19 +205,22 @@ def build_site(
                 written += count
                 if progress:
                     progress(written, len(pages))
+            shell = _write_shell(engine, tmp, pages, jekyll)
         else:
             import multiprocessing
 
+            gc.freeze()
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for count in pool.imap_unordered(_write_pages, chunks):
+                results = pool.imap_unordered(_write_pages, chunks)
+                shell = _write_shell(engine, tmp, pages, jekyll)  # here, while the workers write pages
+                for count in results:
                     written += count
                     if progress:
                         progress(written, len(pages))
         _STATE = None
-        if not jekyll:
-            written += _write_shell(engine, tmp, pages)
+        gc.unfreeze()
         report.evidence_pages = write_evidence_pages(engine, tmp, NAV)
-        report.pages = written
+        report.pages = written + shell
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -226,42 +230,50 @@ def build_site(
 
 
 def warm_up(engine: Engine, builder: MonographBuilder, workers: int | None = None) -> None:
-    """Compute every pair of medicines and every medicine's class table, in parallel.
+    """Compute every pair of medicines, then every medicine's class table, in parallel.
 
-    Each worker takes medicines in turn and returns, for each, its class rows and the findings
-    of its pairs with medicines later in the alphabet (so every pair comes back once); the
-    caches of ``engine`` and ``builder`` are then filled as if the work had been done here."""
+    First each worker computes the pairs of its medicines with the medicines after them in the
+    alphabet (so every pair is computed once, in one worker) and sends back those with findings;
+    then, with every pair known, workers build the class tables. The caches of ``engine`` and
+    ``builder`` end up as if the work had been done here, before the pages fork."""
     ids = sorted(engine.catalog.medicine_names)
+    for mid in ids:  # read every profile and record once, before any fork, so workers share them
+        engine.catalog.profile(mid)
+        builder.record(mid)
     workers = max(1, min(workers or os.cpu_count() or 1, len(ids)))
+    if workers == 1:
+        for mid in ids:
+            builder.class_rows(mid)
+        return
+    import multiprocessing
+
     chunks = [ids[i::WARM_CHUNKS] for i in range(WARM_CHUNKS)]
     global _WARM
     _WARM = (engine, builder, ids)
     try:
-        if workers == 1:
-            results: Iterable[tuple[dict[str, Any], dict[tuple[str, str], Any]]] = map(_warm_chunk, chunks)
-            for _ in results:
-                pass
-            return
-        import multiprocessing
-
+        found: dict[tuple[str, str], Any] = {}
+        gc.freeze()  # keep the collector from touching (and so copying) the shared objects in workers
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            found: dict[tuple[str, str], Any] = {}
-            for rows, pairs in pool.imap_unordered(_warm_chunk, chunks):
-                builder.seed_class_rows(rows)
+            for pairs in pool.imap_unordered(_pairs_of, chunks):
                 found.update(pairs)
         engine.seed_pairs(((a, b), found.get((a, b), ())) for a, b in combinations(ids, 2))
+        gc.freeze()
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for rows in pool.imap_unordered(_class_rows_of, chunks):
+                builder.seed_class_rows(rows)
     finally:
         _WARM = None
+        gc.unfreeze()
 
 
 WARM_CHUNKS = 64
 _WARM: tuple[Engine, MonographBuilder, list[str]] | None = None
 
 
-def _warm_chunk(mids: list[str]) -> tuple[dict[str, Any], dict[tuple[str, str], Any]]:
+def _pairs_of(mids: list[str]) -> dict[tuple[str, str], Any]:
+    """The findings of each medicine's pairs with the medicines after it (those with findings)."""
     assert _WARM is not None
-    engine, builder, ids = _WARM
-    rows = {mid: builder.class_rows(mid) for mid in mids}
+    engine, _builder, ids = _WARM
     pairs = {}
     for mid in mids:
         for other in ids:
@@ -269,7 +281,12 @@ def _warm_chunk(mids: list[str]) -> tuple[dict[str, Any], dict[tuple[str, str], 
                 findings = engine.pair(mid, other)
                 if findings:
                     pairs[(mid, other)] = findings
-    return rows, pairs
+    return pairs
+
+
+def _class_rows_of(mids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    assert _WARM is not None
+    return {mid: _WARM[1].class_rows(mid) for mid in mids}
 
 
 CHUNK = 100
@@ -299,8 +316,11 @@ def _write_pages(pages: list[Page]) -> int:
     return len(pages)
 
 
-def _write_shell(engine: Engine, root: Path, pages: list[Page]) -> int:
-    """Home, A-Z, checker, data files and static assets; returns the number of HTML pages."""
+def _write_shell(engine: Engine, root: Path, pages: list[Page], jekyll: bool = False) -> int:
+    """Home, A-Z, checker, data files and static assets; returns the number of HTML pages
+    (none for a Jekyll build, which has its own layout)."""
+    if jekyll:
+        return 0
     static = root / "static"
     static.mkdir(parents=True, exist_ok=True)
     for name in ("rxcombo.css", "search.js", "checker.js"):
