@@ -136,6 +136,25 @@ def pool_mantel_haenszel(effects: tuple[StudyEffect, ...], statistic: Literal["r
                   sum(e.n for e in effects), tuple(e.study for e in effects))
 
 
+def pool_dersimonian_laird_mh(effects: tuple[StudyEffect, ...], statistic: Literal["risk-ratio", "odds-ratio"]) -> Pooled:
+    """DerSimonian-Laird random effects whose heterogeneity Q is measured around the
+    Mantel-Haenszel estimate rather than the inverse-variance one: what RevMan 5 (and so most
+    Cochrane reviews) reports as "M-H, Random". tau² = max(0, (Q - df) / (sum w - sum w² / sum w))
+    with w = 1 / variance of each study's log ratio; the pooled log ratio weights each study by
+    1 / (variance + tau²)."""
+    eff = np.array([e.effect for e in effects])
+    var = np.array([e.variance for e in effects])
+    centre = math.log(pool_mantel_haenszel(effects, statistic).estimate)
+    w = 1 / var
+    q = float(np.sum(w * (eff - centre) ** 2))
+    tau2 = max(0.0, (q - (len(effects) - 1)) / float(w.sum() - (w**2).sum() / w.sum()))
+    w_random = 1 / (var + tau2)
+    mean = float(np.sum(w_random * eff) / w_random.sum())
+    se = math.sqrt(1 / float(w_random.sum()))
+    return Pooled("dersimonian-laird-random-mh", statistic, math.exp(mean), math.exp(mean - Z * se), math.exp(mean + Z * se),
+                  len(effects), sum(e.n for e in effects), tuple(e.study for e in effects))
+
+
 def _single(effect: StudyEffect, statistic: Statistic) -> Pooled:
     return Pooled("single-study", statistic, effect.estimate, effect.ci_low, effect.ci_high, 1, effect.n, (effect.study,))
 
@@ -203,6 +222,8 @@ def reproduce(entry: EvidenceEntry, index: int) -> Pooled:
             return pool_mantel_haenszel(effects, statistic)  # type: ignore[arg-type]
         if statistic == "odds-ratio":
             effects = tuple(_log_odds(e) for e in effects)
+        if published.method == "dersimonian-laird-random-mh":
+            return pool_dersimonian_laird_mh(effects, statistic)  # type: ignore[arg-type]
     else:
         effects = tuple(_difference(entry, s, o, statistic) for s, o in pairs)
     if len(effects) == 1:

@@ -176,7 +176,7 @@ class PublishedPooled(Strict):
     source: Key
     outcome: Id
     statistic: Literal["risk-ratio", "odds-ratio", "smd", "mean-difference"]
-    method: Literal["mantel-haenszel-fixed", "inverse-variance-fixed", "dersimonian-laird-random"]
+    method: Literal["mantel-haenszel-fixed", "inverse-variance-fixed", "dersimonian-laird-random", "dersimonian-laird-random-mh"]
     value: float
     ci_low: float
     ci_high: float

@@ -11,9 +11,10 @@ from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 Statistic = Literal["risk-ratio", "odds-ratio", "smd", "mean-difference"]
-Method = Literal["dersimonian-laird-random", "inverse-variance-fixed", "mantel-haenszel-fixed", "single-study"]
+Method = Literal["dersimonian-laird-random", "dersimonian-laird-random-mh", "inverse-variance-fixed", "mantel-haenszel-fixed", "single-study"]
 METHOD_NAMES = {
     "dersimonian-laird-random": "random effects (DerSimonian-Laird), inverse variance",
+    "dersimonian-laird-random-mh": "random effects (DerSimonian-Laird, heterogeneity around the Mantel-Haenszel estimate, as RevMan 5)",
     "inverse-variance-fixed": "fixed effect, inverse variance",
     "mantel-haenszel-fixed": "fixed effect, Mantel-Haenszel",
     "single-study": "one study, not pooled",
