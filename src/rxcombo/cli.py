@@ -72,17 +72,7 @@ def check(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, batch: Any,
         from .batch import run_batch
 
         sys.exit(run_batch(_engine(ctx), batch, sys.stdout))
-    # An argument that is not valid UTF-8 reaches Python with surrogate escapes; show it with
-    # replacement characters so that it is reported (and JSON stays valid UTF-8).
-    drugs = tuple(d.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for d in drugs)
-    drugs = tuple(d for d in drugs if d.strip().casefold() not in LIST_SEPARATORS)
-    if not drugs:
-        raise click.UsageError("name at least one medicine, e.g. rxcombo check paroxetine clonazepam")
-    engine = _engine(ctx)
-    try:
-        result = engine.check(list(drugs))
-    except RxcomboError as exc:
-        _fail(exc)
+    engine, result = _check_names(ctx, drugs, "rxcombo check paroxetine clonazepam")
     res = result.resolution
     if not res.resolved and res.unresolved and all(u.reason for u in res.unresolved):
         _fail(InputError(res.unresolved[0].reason))  # nothing usable at all: a usage error, not a result
@@ -106,14 +96,7 @@ def evidence(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, audience
     from .evidence.library import evidence_report
     from .evidence.text import format_report
 
-    drugs = tuple(d for d in drugs if d.strip().casefold() not in LIST_SEPARATORS)
-    if not drugs:
-        raise click.UsageError('name medicines, e.g. rxcombo evidence "paroxetine + buspirone"')
-    engine = _engine(ctx)
-    try:
-        result = engine.check(list(drugs))
-    except RxcomboError as exc:
-        _fail(exc)
+    engine, result = _check_names(ctx, drugs, 'rxcombo evidence "paroxetine + buspirone"')
     unresolved = result.to_dict_without_findings()["unresolved"]
     for u in result.resolution.unresolved:
         click.echo(describe_unresolved(u), err=True)
@@ -127,6 +110,21 @@ def evidence(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, audience
     else:
         click.echo(format_report(report, professional=audience == "professional"), nl=False)
     sys.exit(0 if result.complete else EXIT_UNRESOLVED)
+
+
+def _check_names(ctx: click.Context, drugs: tuple[str, ...], example: str) -> tuple[Any, Any]:
+    """The engine and its check of the names given on the command line (list separators such as
+    "+" dropped; an argument that is not valid UTF-8 shown with replacement characters, so that it
+    is reported and JSON stays valid UTF-8)."""
+    drugs = tuple(d.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for d in drugs)
+    drugs = tuple(d for d in drugs if d.strip().casefold() not in LIST_SEPARATORS)
+    if not drugs:
+        raise click.UsageError(f"name at least one medicine, e.g. {example}")
+    engine = _engine(ctx)
+    try:
+        return engine, engine.check(list(drugs))
+    except RxcomboError as exc:
+        _fail(exc)
 
 
 @main.command()

@@ -132,27 +132,29 @@ def _load_mapping(
     return out
 
 
-def _load_evidence(root: Path, files: dict[str, str], problems: list[Problem]) -> dict[str, EvidenceEntry]:
-    """``kb/evidence/*.yaml``: each entry validated field by field, then across fields."""
-    evidence: dict[str, EvidenceEntry] = {}
-    for path in sorted((root / "evidence").glob("*.yaml")):
-        rel = f"evidence/{path.name}"
+def _load_folder(root: Path, folder: str, model: type[M], problems: list[Problem],
+                 id_field: str | None = "id") -> dict[str, tuple[M, str]]:
+    """One entry per file in ``kb/<folder>/*.yaml``, keyed by file name: each read and
+    validated, an empty file reported, and (with ``id_field``) an id that differs from the
+    file name refused. Returns {file stem: (entry, relative path)}."""
+    out: dict[str, tuple[M, str]] = {}
+    for path in sorted((root / folder).glob("*.yaml")):
+        rel = f"{folder}/{path.name}"
         data = _read_yaml(path, rel, problems)
         if data is None:
             if path.exists() and path.stat().st_size == 0:
                 problems.append(Problem(rel, "", "file is empty"))
             continue
-        entry = _validate(EvidenceEntry, data, rel, "", problems)
+        if folder == "pairs" and isinstance(data, dict) and "sources_defs" in data:
+            problems.append(Problem(rel, "sources_defs", "unknown key; did you mean source_defs?"))
+        entry = _validate(model, data, rel, "", problems)
         if entry is None:
             continue
-        if entry.id != path.stem:
-            problems.append(Problem(rel, "id", f"id {entry.id!r} must match the file name {path.stem!r}"))
+        if id_field and getattr(entry, id_field) != path.stem:
+            problems.append(Problem(rel, id_field, f"id {getattr(entry, id_field)!r} must match the file name {path.stem!r}"))
             continue
-        found = entry_problems(entry)
-        problems += [Problem(rel, where, message) for where, message in found]
-        evidence[entry.id] = entry
-        files[f"evidence:{entry.id}"] = rel
-    return evidence
+        out[path.stem] = (entry, rel)
+    return out
 
 
 def load_knowledge_base(root: Path | None = None, with_fda_table: bool = True) -> KnowledgeBase:
@@ -180,43 +182,23 @@ def load_knowledge_base(root: Path | None = None, with_fda_table: bool = True) -
 
     medicines: dict[str, Medicine] = {}
     files: dict[str, str] = {}
-    for path in sorted((root / "medicines").glob("*.yaml")):
-        rel = f"medicines/{path.name}"
-        data = _read_yaml(path, rel, problems)
-        if data is None:
-            if path.stat().st_size == 0:
-                problems.append(Problem(rel, "", "file is empty"))
-            continue
-        record = _validate(Medicine, data, rel, "", problems)
-        if record is None:
-            continue
-        if record.id != path.stem:
-            problems.append(Problem(rel, "id", f"id {record.id!r} must match the file name {path.stem!r}"))
-            continue
-        medicines[record.id] = record
-        files[record.id] = rel
-
+    for mid, (record, rel) in _load_folder(root, "medicines", Medicine, problems).items():
+        medicines[mid] = record
+        files[mid] = rel
     pairs: dict[str, PairEntry] = {}
-    for path in sorted((root / "pairs").glob("*.yaml")):
-        rel = f"pairs/{path.name}"
-        data = _read_yaml(path, rel, problems)
-        if isinstance(data, dict) and "sources_defs" in data:
-            problems.append(Problem(rel, "sources_defs", "unknown key; did you mean source_defs?"))
-        entry = _validate(PairEntry, data, rel, "", problems) if data is not None else None
-        if entry is not None:
-            pairs[path.stem] = entry
-            files[f"pair:{path.stem}"] = rel
-
+    for key, (pair, rel) in _load_folder(root, "pairs", PairEntry, problems, id_field=None).items():
+        pairs[key] = pair
+        files[f"pair:{key}"] = rel
     guidelines: dict[str, GroupInteraction] = {}
-    for path in sorted((root / "guidelines").glob("*.yaml")):
-        rel = f"guidelines/{path.name}"
-        data = _read_yaml(path, rel, problems)
-        entry = _validate(GroupInteraction, data, rel, "", problems) if data is not None else None
-        if entry is not None:
-            guidelines[path.stem] = entry
-            files[f"guideline:{path.stem}"] = rel
-
-    evidence = _load_evidence(root, files, problems)
+    for key, (row, rel) in _load_folder(root, "guidelines", GroupInteraction, problems, id_field=None).items():
+        guidelines[key] = row
+        files[f"guideline:{key}"] = rel
+    evidence: dict[str, EvidenceEntry] = {}
+    for key, (entry, rel) in _load_folder(root, "evidence", EvidenceEntry, problems).items():
+        # checked across fields as well: arms that add up, measures with what they need...
+        problems += [Problem(rel, where, message) for where, message in entry_problems(entry)]
+        evidence[key] = entry
+        files[f"evidence:{key}"] = rel
 
     imported = None
     imported_path = root / "imported" / "unii.yaml"
