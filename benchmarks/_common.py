@@ -8,8 +8,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from rxcombo.database import Catalog, build
-from rxcombo.engine import Engine
+from rxcombo.knowledge.database import Catalog, build
+from rxcombo.engine.checker import Engine
 
 
 def fresh_engine() -> tuple[Engine, Path]:

@@ -12,12 +12,12 @@ import time
 from pathlib import Path
 
 from _common import fresh_engine, row
-from rxcombo.engine import Engine
+from rxcombo.engine.checker import Engine
 from jinja2 import Template
 from markdown_it import MarkdownIt
 
-from rxcombo.coverage import read_catalogue
-from rxcombo.site import build_site
+from rxcombo.knowledge.coverage import read_catalogue
+from rxcombo.pages.site import build_site
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "rxhive"
 PAGE = Template("<!doctype html><html><head><title>{{ title }}</title></head><body>{{ body }}</body></html>")

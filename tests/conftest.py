@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rxcombo.database import Catalog, build
-from rxcombo.engine import Engine
+from rxcombo.knowledge.database import Catalog, build
+from rxcombo.engine.checker import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 # RXCOMBO_TEST_KB lets a developer run the suite against a snapshot while records are being edited.

@@ -6,8 +6,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
-from rxcombo.database import Catalog, build
-from rxcombo.engine import Engine
+from rxcombo.knowledge.database import Catalog, build
+from rxcombo.engine.checker import Engine
 from rxcombo.web import create_app
 from tests.conftest import KB_DIR
 

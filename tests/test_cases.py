@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from rxcombo.engine import Engine
-from rxcombo.findings import SEVERITY_RANK, Finding
+from rxcombo.engine.checker import Engine
+from rxcombo.engine.findings import SEVERITY_RANK, Finding
 
 CASES_DIR = Path(__file__).parent / "cases"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from rxcombo.engine import Engine
+from rxcombo.engine.checker import Engine
 from rxcombo.web import create_app
 
 DATA = Path(__file__).parent / "data" / "cds"

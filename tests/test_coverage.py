@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from rxcombo.coverage import coverage, read_catalogue
-from rxcombo.engine import Engine
+from rxcombo.knowledge.coverage import coverage, read_catalogue
+from rxcombo.engine.checker import Engine
 from rxcombo.errors import InputError
 from tests.conftest import SHARED
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from rxcombo.database import Catalog, build, ensure_database, is_fresh
-from rxcombo.engine import Engine
+from rxcombo.knowledge.database import Catalog, build, ensure_database, is_fresh
+from rxcombo.engine.checker import Engine
 from rxcombo.errors import KnowledgeBaseError
 from tests.conftest import KB_DIR
 
@@ -70,7 +70,7 @@ def test_a_killed_build_leaves_nothing_behind_for_long(tmp_path: Path) -> None:
     build's file is kept."""
     import os
 
-    from rxcombo.compile import remove_stale_temporaries
+    from rxcombo.knowledge.compile import remove_stale_temporaries
 
     target = tmp_path / "x.db"
     dead = tmp_path / ".x.db.999999999.abc.tmp"
@@ -88,7 +88,7 @@ def test_duplicate_key_is_an_error_with_file_and_line(tmp_path: Path) -> None:
     import pytest
 
     from rxcombo.errors import KnowledgeBaseError
-    from rxcombo.loader import load_knowledge_base
+    from rxcombo.knowledge.loader import load_knowledge_base
     from tests.conftest import KB_DIR
 
     kb = tmp_path / "kb"

@@ -11,12 +11,12 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from rxcombo.assessment import not_assessed
-from rxcombo.compile import write_database
-from rxcombo.database import Catalog
-from rxcombo.engine import Engine
+from rxcombo.engine.assessment import not_assessed
+from rxcombo.knowledge.compile import write_database
+from rxcombo.knowledge.database import Catalog
+from rxcombo.engine.checker import Engine
 from rxcombo.errors import KnowledgeBaseError
-from rxcombo.loader import load_knowledge_base
+from rxcombo.knowledge.loader import load_knowledge_base
 from rxcombo.web import create_app
 from tests.conftest import KB_DIR
 
@@ -209,7 +209,7 @@ def test_skipping_rules_a_pair_cannot_trigger_changes_no_result(engine: Engine) 
     import random
     from itertools import combinations
 
-    from rxcombo.rules import PAIR_RULES
+    from rxcombo.engine.rules import PAIR_RULES
 
     ids = sorted(engine.catalog.medicine_names)
     profiles = {m: engine.catalog.profile(m) for m in ids}

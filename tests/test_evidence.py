@@ -16,17 +16,17 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
-from rxcombo.database import Catalog, build
-from rxcombo.engine import Engine
+from rxcombo.knowledge.database import Catalog, build
+from rxcombo.engine.checker import Engine
 from rxcombo.errors import KnowledgeBaseError
 from rxcombo.evidence.library import library_for
 from rxcombo.evidence.meta import analyse, analyse_outcome, reproduce, study_effect
 from rxcombo.evidence.model import EvidenceEntry
 from rxcombo.evidence.plot import forest_svg
 from rxcombo.evidence.present import number_needed, plain, professional
-from rxcombo.loader import load_knowledge_base
-from rxcombo.monograph import MonographBuilder
-from rxcombo.render import render_html, render_markdown
+from rxcombo.knowledge.loader import load_knowledge_base
+from rxcombo.pages.monograph import MonographBuilder
+from rxcombo.pages.render import render_html, render_markdown
 from rxcombo.web import create_app
 from tests.conftest import KB_DIR
 from tests.test_site import ARTIFACTS, chromium_page
@@ -511,7 +511,7 @@ def test_markdown_export_writes_the_plots_beside_the_page(run_cli, tmp_path: Pat
 
 
 def test_site_build_writes_evidence_pages(engine: Engine, tmp_path: Path) -> None:
-    from rxcombo.site import build_site
+    from rxcombo.pages.site import build_site
 
     build_site(engine, tmp_path / "site", limit=2, workers=1, pairs=False)
     index = (tmp_path / "site" / "evidence" / "index.html").read_text()

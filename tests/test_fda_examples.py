@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 import yaml
 
-from rxcombo.engine import Engine
-from rxcombo.findings import SEVERITY_RANK
+from rxcombo.engine.checker import Engine
+from rxcombo.engine.findings import SEVERITY_RANK
 from tests.conftest import KB_DIR
 
 TABLE = yaml.safe_load((KB_DIR / "imported" / "fda-ddi-table.yaml").read_text(encoding="utf-8"))

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rxcombo.fda_table import compare, parse_cell, split_name
-from rxcombo.loader import load_knowledge_base
+from rxcombo.knowledge.fda_table import compare, parse_cell, split_name
+from rxcombo.knowledge.loader import load_knowledge_base
 from tests.conftest import KB_DIR
 
 TABLE = Path(__file__).parent / "data" / "fda-cyp-transporter-table1.tsv"

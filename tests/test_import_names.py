@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rxcombo.database import Catalog, build
-from rxcombo.engine import Engine
+from rxcombo.knowledge.database import Catalog, build
+from rxcombo.engine.checker import Engine
 from tests.conftest import KB_DIR
 
 EXCERPT = Path(__file__).parent / "data" / "unii-excerpt.txt"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rxcombo.errors import KnowledgeBaseError
-from rxcombo.loader import load_knowledge_base
+from rxcombo.knowledge.loader import load_knowledge_base
 from tests.conftest import KB_DIR
 
 CORE_MEDICINES = """paroxetine fluoxetine sertraline citalopram escitalopram fluvoxamine venlafaxine desvenlafaxine

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from rxcombo.database import Catalog, build
-from rxcombo.engine import Engine
-from rxcombo.monograph import MonographBuilder, slugify
-from rxcombo.render import render_html, render_json, render_markdown
+from rxcombo.knowledge.database import Catalog, build
+from rxcombo.engine.checker import Engine
+from rxcombo.pages.monograph import MonographBuilder, slugify
+from rxcombo.pages.render import render_html, render_json, render_markdown
 from tests.conftest import KB_DIR
 
 SECTION_IDS = ["generic-name", "note", "how-they-interact", "usage", "dosage", "side-effects", "how-it-works",
@@ -147,8 +147,8 @@ def test_patient_pages_read_more_easily_than_professional(builder: MonographBuil
 
 def test_list_items_count_as_sentences() -> None:
     """A list of side effects is not one endless sentence when the grade is measured."""
-    from rxcombo.monograph import Monograph
-    from rxcombo.readability import flesch_kincaid_grade
+    from rxcombo.pages.monograph import Monograph
+    from rxcombo.pages.readability import flesch_kincaid_grade
 
     items = [{"text": w} for w in ("nausea", "headache", "dry mouth", "sleepiness", "dizziness", "sweating")]
     page = Monograph("t", "t", "patient", [], [{"id": "s", "title": "s", "blocks": [{"type": "list", "title": None, "items": items}]}], [])

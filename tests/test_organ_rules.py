@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rxcombo import organ_rules, rules
-from rxcombo.profile import DrugProfile, Prop
+from rxcombo.engine import organ_rules
+from rxcombo.engine import rules
+from rxcombo.engine.profile import DrugProfile, Prop
 from tests.test_rules import SRC, drug, severities
 
 

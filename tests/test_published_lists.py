@@ -18,8 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
-from rxcombo.engine import Engine
-from rxcombo.findings import SEVERITY_RANK
+from rxcombo.engine.checker import Engine
+from rxcombo.engine.findings import SEVERITY_RANK
 
 PUBLISHED = Path(__file__).parent / "data" / "published"
 LISTS = {

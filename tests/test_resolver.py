@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rxcombo.engine import Engine
+from rxcombo.engine.checker import Engine
 from rxcombo.errors import InputError
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rxcombo import rules
-from rxcombo.profile import DrugProfile, Prop, SourceRef
+from rxcombo.engine import rules
+from rxcombo.engine.profile import DrugProfile, Prop, SourceRef
 
 SRC = (SourceRef(key="test", kind="label", title="Test label"),)
 

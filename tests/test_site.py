@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from rxcombo.coverage import read_catalogue
-from rxcombo.engine import Engine
-from rxcombo.site import build_site
+from rxcombo.knowledge.coverage import read_catalogue
+from rxcombo.engine.checker import Engine
+from rxcombo.pages.site import build_site
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"

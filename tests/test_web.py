@@ -7,7 +7,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from rxcombo.engine import Engine
+from rxcombo.engine.checker import Engine
 from rxcombo.web import create_app
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 import uvicorn
 
-from rxcombo.engine import Engine
+from rxcombo.engine.checker import Engine
 from rxcombo.web import create_app
 from tests.test_site import ARTIFACTS, chromium_page
 

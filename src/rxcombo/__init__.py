@@ -7,9 +7,9 @@
     'moderate'
 """
 
-from .engine import CheckResult, Engine
-from .errors import DatabaseError, InputError, KnowledgeBaseError, Problem, RxcomboError
-from .findings import Finding
+from rxcombo.engine.checker import CheckResult, Engine
+from rxcombo.errors import DatabaseError, InputError, KnowledgeBaseError, Problem, RxcomboError
+from rxcombo.engine.findings import Finding
 
 __all__ = [
     "CheckResult",

@@ -1,3 +1,3 @@
-from .cli import main
+from rxcombo.cli import main
 
 main()

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
-from .engine import Engine
-from .errors import InputError
+from rxcombo.engine.checker import Engine
+from rxcombo.errors import InputError
 
 
 OK, UNRESOLVED, INVALID = 0, 1, 2

@@ -13,7 +13,7 @@ from typing import Any, NoReturn
 
 import click
 
-from .errors import DatabaseError, InputError, KnowledgeBaseError, RxcomboError
+from rxcombo.errors import DatabaseError, InputError, KnowledgeBaseError, RxcomboError
 
 EXIT_UNRESOLVED = 1
 EXIT_INPUT = 2
@@ -31,7 +31,7 @@ def _fail(exc: RxcomboError) -> NoReturn:
 
 
 def _engine(ctx: click.Context):  # -> Engine, imported lazily for a fast start
-    from .engine import Engine
+    from rxcombo.engine.checker import Engine
 
     try:
         return Engine.open(ctx.obj["db"], ctx.obj["kb"])
@@ -69,7 +69,7 @@ def check(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, batch: Any,
     if batch is not None:
         if drugs:
             raise click.UsageError("give either medicine names or --batch, not both")
-        from .batch import run_batch
+        from rxcombo.batch import run_batch
 
         sys.exit(run_batch(_engine(ctx), batch, sys.stdout))
     engine, result = _check_names(ctx, drugs, "rxcombo check paroxetine clonazepam")
@@ -79,7 +79,7 @@ def check(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, batch: Any,
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
-        from .console import print_check
+        from rxcombo.console import print_check
 
         print_check(result, details=details)
     sys.exit(0 if result.complete else EXIT_UNRESOLVED)
@@ -92,9 +92,9 @@ def check(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, batch: Any,
 @click.pass_context
 def evidence(ctx: click.Context, drugs: tuple[str, ...], as_json: bool, audience: str) -> None:
     """Evidence of benefit for a combination, e.g. rxcombo evidence "paroxetine + buspirone"."""
-    from .console import describe_unresolved
-    from .evidence.library import evidence_report
-    from .evidence.text import format_report
+    from rxcombo.console import describe_unresolved
+    from rxcombo.evidence.library import evidence_report
+    from rxcombo.evidence.text import format_report
 
     engine, result = _check_names(ctx, drugs, 'rxcombo evidence "paroxetine + buspirone"')
     unresolved = result.to_dict_without_findings()["unresolved"]
@@ -131,7 +131,7 @@ def _check_names(ctx: click.Context, drugs: tuple[str, ...], example: str) -> tu
 @click.pass_context
 def demo(ctx: click.Context) -> None:
     """Check the three seed combinations (the README's main job)."""
-    from .console import print_check
+    from rxcombo.console import print_check
 
     engine = _engine(ctx)
     for combination in SEED_COMBINATIONS:
@@ -147,8 +147,8 @@ def demo(ctx: click.Context) -> None:
 @click.pass_context
 def monograph(ctx: click.Context, names: tuple[str, ...], fmt: str, audience: str, out: Path | None) -> None:
     """Print the page for a medicine or combination, e.g. rxcombo monograph "Paroxetine + Clonazepam"."""
-    from .monograph import MonographBuilder
-    from .render import render_html, render_json, render_markdown
+    from rxcombo.pages.monograph import MonographBuilder
+    from rxcombo.pages.render import render_html, render_json, render_markdown
 
     engine = _engine(ctx)
     try:
@@ -156,7 +156,7 @@ def monograph(ctx: click.Context, names: tuple[str, ...], fmt: str, audience: st
     except RxcomboError as exc:
         _fail(exc)
     if resolution.unresolved:
-        from .console import describe_unresolved
+        from rxcombo.console import describe_unresolved
 
         for u in resolution.unresolved:
             click.echo(describe_unresolved(u), err=True)
@@ -171,7 +171,7 @@ def monograph(ctx: click.Context, names: tuple[str, ...], fmt: str, audience: st
         tmp.write_text(text, encoding="utf-8")
         tmp.replace(out)
         if fmt == "md":  # the Markdown links its forest plots as .svg files beside it
-            from .evidence.blocks import write_figures
+            from rxcombo.evidence.blocks import write_figures
 
             write_figures(page, out.parent)
     grade = page.readability.get("flesch_kincaid_grade")
@@ -190,7 +190,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
 
     import uvicorn
 
-    from .web import create_app
+    from rxcombo.web import create_app
 
     engine = _engine(ctx)  # builds the database first, so errors show before the server starts
     if port == 0:
@@ -227,8 +227,8 @@ def site() -> None:
 def site_build(ctx: click.Context, outdir: Path, catalogue: Path | None, no_catalog: bool, jekyll: bool,
                audience: str, limit: int | None, workers: int | None, pagefind: bool, pairs: bool) -> None:
     """Build the site into OUTDIR (atomic: the old site stays until the new one is complete)."""
-    from .coverage import read_catalogue
-    from .site import build_site, print_progress
+    from rxcombo.knowledge.coverage import read_catalogue
+    from rxcombo.pages.site import build_site, print_progress
 
     compositions = None
     if not no_catalog:
@@ -270,8 +270,8 @@ def kb() -> None:
 @click.pass_context
 def validate(ctx: click.Context) -> None:
     """Check every YAML file; list every problem with file and field."""
-    from .database import default_kb_dir
-    from .loader import load_knowledge_base
+    from rxcombo.knowledge.database import default_kb_dir
+    from rxcombo.knowledge.loader import load_knowledge_base
 
     root = ctx.obj["kb"] or default_kb_dir()
     try:
@@ -281,7 +281,7 @@ def validate(ctx: click.Context) -> None:
     click.echo(f"OK: {len(knowledge.medicines)} medicines, {len(knowledge.pairs)} curated pairs, "
                f"{len(knowledge.rules)} rules, {len(knowledge.classes)} classes in {root}")
     if knowledge.fda_table is not None:
-        from .fda_table import compare
+        from rxcombo.knowledge.fda_table import compare
 
         differences, _counts = compare(knowledge)
         if differences:
@@ -295,8 +295,8 @@ def build(ctx: click.Context) -> None:
     """Compile the YAML into the SQLite database (atomic: a failed build keeps the old one)."""
     import time
 
-    from .database import build as build_db
-    from .database import default_db_path
+    from rxcombo.knowledge.database import build as build_db
+    from rxcombo.knowledge.database import default_db_path
 
     started = time.perf_counter()
     try:
@@ -328,9 +328,9 @@ def list_medicines(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def import_names(ctx: click.Context, source: Path | None, verbose: bool) -> None:
     """Add UNII codes, official synonyms and brand names from the FDA UNII names list."""
-    from .database import default_kb_dir
-    from .loader import load_knowledge_base
-    from .unii import default_source, write_import
+    from rxcombo.knowledge.database import default_kb_dir
+    from rxcombo.knowledge.loader import load_knowledge_base
+    from rxcombo.knowledge.unii import default_source, write_import
 
     try:
         knowledge = load_knowledge_base(ctx.obj["kb"] or default_kb_dir())
@@ -352,9 +352,9 @@ def import_names(ctx: click.Context, source: Path | None, verbose: bool) -> None
 @click.pass_context
 def import_fda(ctx: click.Context, source: Path) -> None:
     """Import FDA's Table 1 of drugs that interact with CYP enzymes and transporters."""
-    from .database import default_kb_dir
-    from .fda_table import read_table, write_import
-    from .loader import load_knowledge_base
+    from rxcombo.knowledge.database import default_kb_dir
+    from rxcombo.knowledge.fda_table import read_table, write_import
+    from rxcombo.knowledge.loader import load_knowledge_base
 
     try:
         rows = read_table(source)  # a table that cannot be read fails before the knowledge base is loaded
@@ -370,9 +370,9 @@ def import_fda(ctx: click.Context, source: Path) -> None:
 @click.pass_context
 def fda_diff(ctx: click.Context, as_json: bool) -> None:
     """List where records differ from FDA's table of CYP and transporter examples."""
-    from .database import default_kb_dir
-    from .fda_table import compare, summary
-    from .loader import load_knowledge_base
+    from rxcombo.knowledge.database import default_kb_dir
+    from rxcombo.knowledge.fda_table import compare, summary
+    from rxcombo.knowledge.loader import load_knowledge_base
 
     try:
         knowledge = load_knowledge_base(ctx.obj["kb"] or default_kb_dir())
@@ -401,10 +401,10 @@ def fda_diff(ctx: click.Context, as_json: bool) -> None:
 def coverage(ctx: click.Context, catalogue: Path, as_json: bool, top: int, top300: Path) -> None:
     """How many catalogue compositions resolve completely (nervous-system subset and whole catalogue),
     how many of the top-300 US products and of FDA's interaction table resolve; summary last."""
-    from .coverage import coverage as measure
-    from .coverage import fda_table_coverage, read_catalogue, read_top300, top300_coverage
-    from .loader import load_knowledge_base
-    from .database import default_kb_dir
+    from rxcombo.knowledge.coverage import coverage as measure
+    from rxcombo.knowledge.coverage import fda_table_coverage, read_catalogue, read_top300, top300_coverage
+    from rxcombo.knowledge.loader import load_knowledge_base
+    from rxcombo.knowledge.database import default_kb_dir
 
     engine = _engine(ctx)
     try:
@@ -464,7 +464,7 @@ def show(ctx: click.Context, drug: str, as_json: bool) -> None:
     except InputError as exc:
         _fail(exc)
     if unresolved or len(resolved) != 1:
-        from .console import describe_unresolved
+        from rxcombo.console import describe_unresolved
 
         if len(resolved) > 1:
             click.echo(f"{drug!r} names {len(resolved)} medicines; show them one at a time: "
@@ -476,7 +476,7 @@ def show(ctx: click.Context, drug: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
     else:
-        from .console import print_record
+        from rxcombo.console import print_record
 
         print_record(record)
 
@@ -488,13 +488,13 @@ def show(ctx: click.Context, drug: str, as_json: bool) -> None:
 def completeness(ctx: click.Context, as_json: bool, records: bool) -> None:
     """Per property: how many records state a value, state none, or leave it unknown; per record,
     what it lacks; the summary last."""
-    from .completeness import completeness_report
+    from rxcombo.knowledge.completeness import completeness_report
 
     report = completeness_report(_engine(ctx).catalog)
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    from .console import print_completeness
+    from rxcombo.console import print_completeness
 
     print_completeness(report, records)
 

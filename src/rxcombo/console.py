@@ -8,9 +8,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .engine import CheckResult
-from .findings import Finding
-from .resolver import Unresolved
+from rxcombo.engine.checker import CheckResult
+from rxcombo.engine.findings import Finding
+from rxcombo.engine.resolver import Unresolved
 
 SEVERITY_STYLE = {"contraindicated": "bold white on red", "major": "bold red", "moderate": "yellow", "minor": "cyan"}
 

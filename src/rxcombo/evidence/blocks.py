@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Protocol
 
-from .library import library_for
+from rxcombo.evidence.library import library_for
 
 
 class CitationsLike(Protocol):

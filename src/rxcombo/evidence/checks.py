@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import Problem
-from .model import medicine_ids
+from rxcombo.errors import Problem
+from rxcombo.evidence.model import medicine_ids
 
 if TYPE_CHECKING:
-    from ..loader import KnowledgeBase
+    from rxcombo.knowledge.loader import KnowledgeBase
 
 
 def check_evidence(kb: "KnowledgeBase") -> list[Problem]:

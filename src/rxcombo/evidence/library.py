@@ -14,14 +14,14 @@ from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from .model import EvidenceEntry
-from .plot import forest_svg, outcome_name, svg_filename
-from .present import certainty_reasons, number_needed, plain, professional
-from .results import EntryAnalysis
+from rxcombo.evidence.model import EvidenceEntry
+from rxcombo.evidence.plot import forest_svg, outcome_name, svg_filename
+from rxcombo.evidence.present import certainty_reasons, number_needed, plain, professional
+from rxcombo.evidence.results import EntryAnalysis
 
 if TYPE_CHECKING:
-    from ..database import Catalog
-    from ..engine import CheckResult, Engine
+    from rxcombo.knowledge.database import Catalog
+    from rxcombo.engine.checker import CheckResult, Engine
 
 ROLE_WORDS = {
     "augmentation": "added to a medicine that has not worked well enough",

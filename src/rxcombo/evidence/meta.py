@@ -28,8 +28,8 @@ from scipy import stats
 from statsmodels.stats.contingency_tables import StratifiedTable
 from statsmodels.stats.meta_analysis import combine_effects, effectsize_2proportions, effectsize_smd
 
-from .model import EvidenceEntry, Outcome, Study
-from .results import RATIO, EntryAnalysis, Heterogeneity, OutcomeAnalysis, Pooled, Statistic, StudyEffect
+from rxcombo.evidence.model import EvidenceEntry, Outcome, Study
+from rxcombo.evidence.results import RATIO, EntryAnalysis, Heterogeneity, OutcomeAnalysis, Pooled, Statistic, StudyEffect
 
 Z = float(stats.norm.isf(0.025))  # 95% intervals
 ZERO_CORRECTION = 0.5

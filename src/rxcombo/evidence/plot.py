@@ -13,7 +13,7 @@ import math
 from functools import lru_cache
 from jinja2 import Environment, PackageLoader
 
-from .results import OutcomeAnalysis, StudyEffect
+from rxcombo.evidence.results import OutcomeAnalysis, StudyEffect
 
 RATIO_TICKS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0)
 OUTCOME_NAMES = {

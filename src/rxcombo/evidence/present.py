@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .model import Certainty
-from .plot import fmt, interval
-from .results import OutcomeAnalysis
+from rxcombo.evidence.model import Certainty
+from rxcombo.evidence.plot import fmt, interval
+from rxcombo.evidence.results import OutcomeAnalysis
 
 VERBS = {
     "response": "responded to treatment",

@@ -6,12 +6,12 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .library import entry_report, library_for
+from rxcombo.evidence.library import entry_report, library_for
 
 
 def write_evidence_pages(engine: Any, root: Path, nav: list[tuple[str, str]]) -> int:
     """Write ``evidence/<entry id>.html`` and ``evidence/index.html``; returns the number of pages."""
-    from ..render import environment
+    from rxcombo.pages.render import environment
 
     library = library_for(engine.catalog)
     if not library.items:

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from ..engine import MAX_MEDICINES, Engine
-from ..names import normalize
-from ..resolver import name_rank
-from .problems import problem
+from rxcombo.engine.checker import MAX_MEDICINES, Engine
+from rxcombo.engine.names import normalize
+from rxcombo.engine.resolver import name_rank
+from rxcombo.web.problems import problem
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 
@@ -147,7 +147,7 @@ def drug(request: Request, drug_id: Annotated[str, Path(max_length=80)]) -> Any:
 def monograph(request: Request, slug: Annotated[str, Path(max_length=400, description="Medicine ids joined by '+', e.g. paroxetine+clonazepam")],
               audience: Literal["patient", "professional"] = "patient") -> Any:
     """The page for a medicine or combination, as JSON."""
-    from .pages import build_monograph
+    from rxcombo.web.pages import build_monograph
 
     return build_monograph(request, slug, audience).to_dict(readability=True)
 
@@ -158,7 +158,7 @@ def evidence(request: Request, slug: Annotated[str, Path(max_length=400, descrip
     """Evidence of benefit for a combination: why it is combined, guideline positions, per outcome the
     pooled numbers (computed from the trials), certainty, forest plot (SVG) and references; `found` is
     false (with a one-line `message`) when the knowledge base holds no entry."""
-    from .pages import build_evidence
+    from rxcombo.web.pages import build_evidence
 
     return build_evidence(request, slug)
 
@@ -166,7 +166,7 @@ def evidence(request: Request, slug: Annotated[str, Path(max_length=400, descrip
 @router.post("/detected-issues", response_model=None, responses={200: {"description": "A FHIR R4 Bundle of DetectedIssue resources"}})
 def detected_issues(body: CheckRequest, request: Request) -> Any:
     """The findings as FHIR DetectedIssue resources (severity high, moderate or low)."""
-    from .cds import detected_issue_bundle
+    from rxcombo.web.cds import detected_issue_bundle
 
     result = engine_of(request).check(body.drugs)
     return detected_issue_bundle(result)

@@ -16,9 +16,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..engine import Engine
-from ..errors import InputError, KnowledgeBaseError, RxcomboError
-from .problems import problem
+from rxcombo.engine.checker import Engine
+from rxcombo.errors import InputError, KnowledgeBaseError, RxcomboError
+from rxcombo.web.problems import problem
 
 log = logging.getLogger("rxcombo.web")
 MAX_BODY_BYTES = 64 * 1024
@@ -86,17 +86,17 @@ def _wants_html(request: Request) -> bool:
 def _html_error(status: int, detail: str) -> Any:
     from fastapi.responses import HTMLResponse
 
-    from ..render import environment
-    from .pages import NAV
+    from rxcombo.pages.render import environment
+    from rxcombo.web.pages import NAV
 
     html = environment().get_template("web_error.html").render(base="", nav=NAV, status=status, detail=detail)
     return HTMLResponse(html, status_code=status)
 
 
 def create_app(engine: Engine | None = None, db_path: Path | None = None, kb_dir: Path | None = None) -> FastAPI:
-    from .api import router as api_router
-    from .cds import router as cds_router
-    from .pages import router as pages_router
+    from rxcombo.web.api import router as api_router
+    from rxcombo.web.cds import router as cds_router
+    from rxcombo.web.pages import router as pages_router
 
     engine = engine or Engine.open(db_path, kb_dir)
     app = FastAPI(

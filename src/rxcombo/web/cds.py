@@ -17,12 +17,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..assessment import NotAssessed
-from ..engine import CheckResult, Engine
-from ..findings import Finding
-from ..resolver import Resolution
-from ..summary import group_by_pair
-from .problems import problem
+from rxcombo.engine.assessment import NotAssessed
+from rxcombo.engine.checker import CheckResult, Engine
+from rxcombo.engine.findings import Finding
+from rxcombo.engine.resolver import Resolution
+from rxcombo.engine.summary import group_by_pair
+from rxcombo.web.problems import problem
 
 log = logging.getLogger("rxcombo.cds")
 router = APIRouter(tags=["cds-hooks"])

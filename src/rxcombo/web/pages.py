@@ -10,13 +10,13 @@ from urllib.parse import urlencode
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from ..engine import MAX_MEDICINES
-from ..errors import InputError
-from ..findings import SEVERITIES
-from ..monograph import MonographBuilder
-from ..render import environment, render_html
-from .api import engine_of
-from .problems import problem
+from rxcombo.engine.checker import MAX_MEDICINES
+from rxcombo.errors import InputError
+from rxcombo.engine.findings import SEVERITIES
+from rxcombo.pages.monograph import MonographBuilder
+from rxcombo.pages.render import environment, render_html
+from rxcombo.web.api import engine_of
+from rxcombo.web.problems import problem
 
 router = APIRouter(include_in_schema=True, tags=["pages"])
 NAV = [("/", "Check medicines"), ("/api/v1/health", "Service status"), ("/docs", "API")]
@@ -104,7 +104,7 @@ def build_monograph(request: Request, slug: str, audience: Audience) -> Any:
 
 def build_evidence(request: Request, slug: str) -> dict[str, Any]:
     """The evidence report for ids joined by '+' (404 for unknown ids)."""
-    from ..evidence.library import evidence_report
+    from rxcombo.evidence.library import evidence_report
 
     return evidence_report(engine_of(request), slug_ids(request, slug))
 

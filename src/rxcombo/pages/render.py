@@ -8,8 +8,8 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from .htmlblocks import SEVERITY_LABEL, block_html, references_html, sections_html
-from .monograph import Monograph
+from rxcombo.pages.htmlblocks import SEVERITY_LABEL, block_html, references_html, sections_html
+from rxcombo.pages.monograph import Monograph
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from .errors import Problem
-from .evidence.checks import check_evidence
-from .models import RISK_NAMES, Medicine, citation_key
-from .names import normalize
+from rxcombo.errors import Problem
+from rxcombo.evidence.checks import check_evidence
+from rxcombo.knowledge.models import RISK_NAMES, Medicine, citation_key
+from rxcombo.engine.names import normalize
 
 if TYPE_CHECKING:
-    from .loader import KnowledgeBase
+    from rxcombo.knowledge.loader import KnowledgeBase
 
 
 def iter_citations(obj: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -255,7 +255,7 @@ def _check_reviews(kb: "KnowledgeBase") -> list[Problem]:
 def _check_fda_table(kb: "KnowledgeBase") -> list[Problem]:
     """imported/fda-ddi-table.yaml names existing records; differences from FDA are a report
     (rxcombo kb fda-diff) until fda_table.BLOCKING is switched on."""
-    from .fda_table import check
+    from rxcombo.knowledge.fda_table import check
 
     return check(kb)
 

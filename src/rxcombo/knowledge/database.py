@@ -13,9 +13,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import DatabaseError
-from .schema_version import SCHEMA_VERSION
-from .profile import DrugProfile
+from rxcombo.errors import DatabaseError
+from rxcombo.knowledge.schema_version import SCHEMA_VERSION
+from rxcombo.engine.profile import DrugProfile
 
 DB_ENV = "RXCOMBO_DB"
 KB_ENV = "RXCOMBO_KB"
@@ -23,7 +23,7 @@ KB_ENV = "RXCOMBO_KB"
 
 def default_kb_dir() -> Path:
     env = os.environ.get(KB_ENV)
-    return Path(env) if env else Path(__file__).parent / "kb"
+    return Path(env) if env else Path(__file__).parent.parent / "kb"
 
 
 def default_db_path() -> Path:
@@ -58,8 +58,9 @@ def code_fingerprint() -> str:
     import hashlib
 
     digest = hashlib.sha256(str(SCHEMA_VERSION).encode())
-    here = Path(__file__).parent
-    for name in ("names.py", "compile.py", "profile.py", "models.py", "evidence/model.py", "evidence/meta.py", "evidence/results.py"):
+    here = Path(__file__).parent.parent  # the rxcombo package
+    for name in ("engine/names.py", "knowledge/compile.py", "engine/profile.py", "knowledge/models.py", "evidence/model.py",
+                 "evidence/meta.py", "evidence/results.py"):
         digest.update((here / name).read_bytes())
     return digest.hexdigest()[:16]
 
@@ -81,8 +82,8 @@ def is_fresh(db_path: Path, kb_dir: Path) -> bool:
 
 def build(db_path: Path | None = None, kb_dir: Path | None = None) -> Path:
     """Validate the YAML and compile it; raises KnowledgeBaseError and keeps the old database."""
-    from .compile import write_database
-    from .loader import load_knowledge_base
+    from rxcombo.knowledge.compile import write_database
+    from rxcombo.knowledge.loader import load_knowledge_base
 
     kb_dir = kb_dir or default_kb_dir()
     started = _newest_yaml(kb_dir)

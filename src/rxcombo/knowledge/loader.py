@@ -1,7 +1,7 @@
 """The one place that reads the YAML knowledge base.
 
 ``load_knowledge_base()`` parses and validates every file, runs the
-consistency checks of :mod:`rxcombo.consistency`, and raises one
+consistency checks of :mod:`rxcombo.knowledge.consistency`, and raises one
 :class:`KnowledgeBaseError` listing every problem with file and field.
 """
 
@@ -14,12 +14,12 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from .errors import KnowledgeBaseError, Problem
-from .evidence.model import EvidenceEntry, entry_problems
-from .fda_table import FdaTable
-from .models import Alias, AmbiguousName, DrugClass, GroupInteraction, ImportedFile, Medicine, PairEntry, Product, RuleText, Source
+from rxcombo.errors import KnowledgeBaseError, Problem
+from rxcombo.evidence.model import EvidenceEntry, entry_problems
+from rxcombo.knowledge.fda_table import FdaTable
+from rxcombo.knowledge.models import Alias, AmbiguousName, DrugClass, GroupInteraction, ImportedFile, Medicine, PairEntry, Product, RuleText, Source
 
-DEFAULT_KB_DIR = Path(__file__).parent / "kb"
+DEFAULT_KB_DIR = Path(__file__).parent.parent / "kb"
 class DuplicateKey(yaml.constructor.ConstructorError):
     """A mapping names the same key twice: the second would silently replace the first."""
 
@@ -161,7 +161,7 @@ def load_knowledge_base(root: Path | None = None, with_fda_table: bool = True) -
     """Read and check the whole knowledge base; raise with every problem found.
 
     ``with_fda_table=False`` leaves out imported/fda-ddi-table.yaml (kb import-fda rewrites it)."""
-    from .consistency import check_consistency
+    from rxcombo.knowledge.consistency import check_consistency
 
     root = Path(root) if root else DEFAULT_KB_DIR
     problems: list[Problem] = []

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .engine import Engine
-from .errors import InputError, RxcomboError
+from rxcombo.engine.checker import Engine
+from rxcombo.errors import InputError, RxcomboError
 
 # Names and INN stems of nervous-system medicines (antidepressants, anxiolytics, hypnotics,
 # antipsychotics, antiepileptics, anticholinergic antiparkinson agents, opioids, ADHD and

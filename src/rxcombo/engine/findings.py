@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .profile import SourceRef
+from rxcombo.engine.profile import SourceRef
 
 SEVERITIES = ("contraindicated", "major", "moderate", "minor")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}

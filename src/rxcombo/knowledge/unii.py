@@ -19,10 +19,10 @@ from pathlib import Path
 
 import yaml
 
-from .consistency import all_names
-from .errors import InputError
-from .loader import KnowledgeBase
-from .names import normalize
+from rxcombo.knowledge.consistency import all_names
+from rxcombo.errors import InputError
+from rxcombo.knowledge.loader import KnowledgeBase
+from rxcombo.engine.names import normalize
 
 IMPORT_FILE = Path("imported") / "unii.yaml"
 _ANNOTATION = re.compile(r"\s*\[[^\]]*\]$")

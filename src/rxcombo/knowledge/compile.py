@@ -16,14 +16,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .consistency import all_names, class_ancestry
-from .database import code_fingerprint
-from .errors import DatabaseError
-from .loader import KnowledgeBase, yaml_files
-from .models import Medicine, PairEntry
-from .schema_version import SCHEMA_VERSION
-from .names import normalize
-from .profile import DrugProfile, Prop, SourceRef
+from rxcombo.knowledge.consistency import all_names, class_ancestry
+from rxcombo.knowledge.database import code_fingerprint
+from rxcombo.errors import DatabaseError
+from rxcombo.knowledge.loader import KnowledgeBase, yaml_files
+from rxcombo.knowledge.models import Medicine, PairEntry
+from rxcombo.knowledge.schema_version import SCHEMA_VERSION
+from rxcombo.engine.names import normalize
+from rxcombo.engine.profile import DrugProfile, Prop, SourceRef
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -293,7 +293,7 @@ def evidence_rows(kb: KnowledgeBase) -> list[tuple[str, str, str, str, str, str]
     only when there are entries: pages and the site then read the numbers)."""
     if not kb.evidence:
         return []
-    from .evidence.meta import analyse
+    from rxcombo.evidence.meta import analyse
 
     return [(eid, _dump(e.combination.medicines), _dump(e.combination.with_one_of_classes), kb.files[f"evidence:{eid}"],
              _dump(e.model_dump(mode="json", exclude_none=True)), _dump(analyse(e).to_dict()))

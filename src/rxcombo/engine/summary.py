@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .findings import SEVERITY_RANK, Finding
+from rxcombo.engine.findings import SEVERITY_RANK, Finding
 
 if TYPE_CHECKING:
-    from .engine import CheckResult
+    from rxcombo.engine.checker import CheckResult
 
 # How severities are counted in the one-line answer.
 HEADLINE_WORDS = {"contraindicated": "serious", "major": "serious", "moderate": "moderate", "minor": "minor"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .profile import STRENGTHS, DrugProfile, Prop
+from rxcombo.engine.profile import STRENGTHS, DrugProfile, Prop
 
 
 @dataclass(frozen=True, slots=True)

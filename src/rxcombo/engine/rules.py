@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from . import organ_rules
-from .profile import LEVELS, STRENGTHS, DrugProfile, Prop
-from .rule_base import Basis, Hit, any_prop, level_pair as _level_pair, ordered as _ordered, partner_match, risk_basis as _risk, triggered_by
+from rxcombo.engine import organ_rules
+from rxcombo.engine.profile import LEVELS, STRENGTHS, DrugProfile, Prop
+from rxcombo.engine.rule_base import Basis, Hit, any_prop, level_pair as _level_pair, ordered as _ordered, partner_match, risk_basis as _risk, triggered_by
 
 __all__ = ["Basis", "Hit", "PAIR_RULES", "RULE_IDS", "cumulative", "duplication", "label_interaction"]
 

@@ -22,15 +22,15 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from .coverage import Composition, classify_ingredient
-from .engine import Engine
-from .evidence.blocks import write_figures
-from .evidence.library import library_for
-from .evidence.sitepages import write_evidence_pages
-from .findings import SEVERITIES
-from .monograph import MonographBuilder, slugify
-from .render import environment, render_html, render_markdown
-from .rules import CUMULATIVE_THRESHOLDS
+from rxcombo.knowledge.coverage import Composition, classify_ingredient
+from rxcombo.engine.checker import Engine
+from rxcombo.evidence.blocks import write_figures
+from rxcombo.evidence.library import library_for
+from rxcombo.evidence.sitepages import write_evidence_pages
+from rxcombo.engine.findings import SEVERITIES
+from rxcombo.pages.monograph import MonographBuilder, slugify
+from rxcombo.pages.render import environment, render_html, render_markdown
+from rxcombo.engine.rules import CUMULATIVE_THRESHOLDS
 
 NAV = [("/index.html", "Search"), ("/checker.html", "Interaction checker"), ("/az.html", "A-Z")]
 

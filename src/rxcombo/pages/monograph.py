@@ -3,7 +3,7 @@
 ``build_monograph(engine, ["paroxetine", "clonazepam"], audience="patient")`` returns a
 :class:`Monograph`: an ordered list of sections made of blocks (paragraphs, lists, tables,
 findings), each statement carrying the numbers of the references it rests on. The
-renderers in :mod:`rxcombo.render` turn the same object into Markdown, HTML or JSON.
+renderers in :mod:`rxcombo.pages.render` turn the same object into Markdown, HTML or JSON.
 Where the knowledge base has no sourced fact, the page says so instead of filling space.
 """
 
@@ -14,12 +14,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .engine import Engine
-from .evidence.blocks import evidence_blocks, matching_views, why_combined_blocks
-from .evidence.library import no_entry_message
-from .findings import SEVERITY_RANK, Finding
-from .profile import SourceRef
-from .readability import flesch_kincaid_grade
+from rxcombo.engine.checker import Engine
+from rxcombo.evidence.blocks import evidence_blocks, matching_views, why_combined_blocks
+from rxcombo.evidence.library import no_entry_message
+from rxcombo.engine.findings import SEVERITY_RANK, Finding
+from rxcombo.engine.profile import SourceRef
+from rxcombo.pages.readability import flesch_kincaid_grade
 
 Audience = Literal["patient", "professional"]
 AUDIENCES = ("patient", "professional")

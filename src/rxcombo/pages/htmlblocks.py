@@ -82,7 +82,7 @@ def sections_html(sections: list[dict[str, Any]]) -> str:
 
 
 def references_html(references: list[dict[str, Any]]) -> str:
-    from .render import reference_text
+    from rxcombo.pages.render import reference_text
 
     items = []
     for r in references:

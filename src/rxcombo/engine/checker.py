@@ -14,17 +14,17 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from .database import Catalog
-from .findings import Finding, dedupe_sources
-from .profile import DrugProfile, SourceRef, intern_ref
-from .resolver import Resolution, Resolver
-from .findings import SEVERITY_RANK
-from .rule_base import any_prop, partner_match, trigger_keys
-from .rules import PAIR_RULES, Basis, Hit, cumulative, duplication, label_interaction
+from rxcombo.knowledge.database import Catalog
+from rxcombo.engine.findings import Finding, dedupe_sources
+from rxcombo.engine.profile import DrugProfile, SourceRef, intern_ref
+from rxcombo.engine.resolver import Resolution, Resolver
+from rxcombo.engine.findings import SEVERITY_RANK
+from rxcombo.engine.rule_base import any_prop, partner_match, trigger_keys
+from rxcombo.engine.rules import PAIR_RULES, Basis, Hit, cumulative, duplication, label_interaction
 
 PairRule = Callable[[DrugProfile, DrugProfile], list[Hit]]
-from .assessment import NotAssessed, missing_for, not_assessed
-from .summary import PairSummary, group_by_pair, headline
+from rxcombo.engine.assessment import NotAssessed, missing_for, not_assessed
+from rxcombo.engine.summary import PairSummary, group_by_pair, headline
 
 MAX_MEDICINES = 50
 
@@ -118,7 +118,7 @@ class Engine:
 
     def check(self, inputs: Sequence[str]) -> CheckResult:
         """Check a list of names; raises InputError for unusable input."""
-        from .errors import InputError
+        from rxcombo.errors import InputError
 
         if isinstance(inputs, str):
             raise InputError("give a list of medicine names, not a single string")

@@ -94,6 +94,6 @@ def check_input(name: str) -> str:
 
 
 def _raise(message: str) -> str:
-    from .errors import InputError
+    from rxcombo.errors import InputError
 
     raise InputError(message)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .assessment import label
-from .database import Catalog
+from rxcombo.engine.assessment import label
+from rxcombo.knowledge.database import Catalog
 
 # The enzyme and transporter roles counted (the ones FDA's table and most labels address).
 PK_TARGETS = ("CYP1A2", "CYP2B6", "CYP2C8", "CYP2C9", "CYP2C19", "CYP2D6", "CYP3A4",
@@ -21,7 +21,7 @@ OTHER = ("narrow_therapeutic_index", "half_life", "max_daily", "label_interactio
 
 
 def property_keys() -> tuple[str, ...]:
-    from .models import RISK_NAMES
+    from rxcombo.knowledge.models import RISK_NAMES
 
     return tuple(RISK_NAMES) + tuple(f"{role}:{t}" for role in PK_ROLES for t in PK_TARGETS) + OTHER
 

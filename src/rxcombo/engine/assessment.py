@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .profile import STRENGTHS, DrugProfile
+from rxcombo.engine.profile import STRENGTHS, DrugProfile
 
 # Risks that a rule compares between two medicines of the list: when one has it, the other's
 # value (or stated absence) is needed.

@@ -30,12 +30,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from .errors import InputError, Problem
-from .names import normalize, remove_brackets, strip_salts_and_forms
+from rxcombo.errors import InputError, Problem
+from rxcombo.engine.names import normalize, remove_brackets, strip_salts_and_forms
 
 if TYPE_CHECKING:
-    from .loader import KnowledgeBase
-    from .models import Medicine
+    from rxcombo.knowledge.loader import KnowledgeBase
+    from rxcombo.knowledge.models import Medicine
 
 IMPORT_FILE = Path("imported") / "fda-ddi-table.yaml"
 DEFAULT_SOURCE = Path("../shared/data/fda/cyp-transporter-examples-table1.tsv")
@@ -309,7 +309,7 @@ def read_table(path: Path) -> list[ParsedRow]:
 
 def name_index(kb: "KnowledgeBase") -> dict[str, str]:
     """Normalised name -> record id: the names table the database compiles (records, aliases, UNII names)."""
-    from .compile import all_name_rows
+    from rxcombo.knowledge.compile import all_name_rows
 
     return {key: mid for key, mid, _name, _kind in all_name_rows(kb)}
 
@@ -482,7 +482,7 @@ def _compare_role(mid: str, file: str, med: "Medicine", row: FdaRow, role: FdaRo
 def _comparable(target: str) -> bool:
     from typing import get_args
 
-    from .models import Enzyme
+    from rxcombo.knowledge.models import Enzyme
 
     return target in get_args(Enzyme)
 

@@ -13,7 +13,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
-from .names import check_input, normalize, remove_brackets, split_combination, strip_salts_and_forms
+from rxcombo.engine.names import check_input, normalize, remove_brackets, split_combination, strip_salts_and_forms
 
 MAX_SUGGESTIONS = 3
 # Which names a suggestion or autocomplete prefers: the generic name, brands and combination
@@ -220,7 +220,7 @@ class Resolver:
         resolved: list[Resolved] = []
         unresolved: list[Unresolved] = []
         entries: list[tuple[str, tuple[str, ...]]] = []
-        from .errors import InputError
+        from rxcombo.errors import InputError
 
         for raw in inputs:
             try:

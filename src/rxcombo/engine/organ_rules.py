@@ -2,7 +2,7 @@
 muscle, blood sugar, potassium, kidney, liver, bone marrow, vaccines, reactions with alcohol,
 absorption in the gut, and vitamin K in food.
 
-Pure functions from two drug profiles to hits, like those of :mod:`rxcombo.rules`; each
+Pure functions from two drug profiles to hits, like those of :mod:`rxcombo.engine.rules`; each
 docstring states its thresholds. Levels count low=1, moderate=2, high=3.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .profile import LEVELS, DrugProfile
-from .rule_base import Basis, Hit, level_pair, ordered, risk_basis, triggered_by
+from rxcombo.engine.profile import LEVELS, DrugProfile
+from rxcombo.engine.rule_base import Basis, Hit, level_pair, ordered, risk_basis, triggered_by
 
 
 def _bradycardia(high: int, low: int) -> str | None:

@@ -1,0 +1,1 @@
+"""Pages from structured data: monographs, their HTML/Markdown/JSON rendering, and the static site."""
