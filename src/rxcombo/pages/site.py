@@ -15,7 +15,8 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import resources
 from itertools import combinations
@@ -197,28 +198,16 @@ def build_site(
         global _STATE
         _STATE = (builder, tmp, jekyll, audience)
         chunks = [pages[i:i + CHUNK] for i in range(0, len(pages), CHUNK)]
-        workers = max(1, min(workers or os.cpu_count() or 1, len(chunks)))
+        count = _worker_count(workers, len(chunks))
         written = 0
-        if workers == 1:
-            results: Iterable[int] = map(_write_pages, chunks)
-            for count in results:
-                written += count
+        with _forked_workers(count) as pool:
+            results: Iterable[int] = pool.imap_unordered(_write_pages, chunks) if pool else map(_write_pages, chunks)
+            shell = _write_shell(engine, tmp, pages, jekyll)  # with workers: while they write the pages
+            for done in results:
+                written += done
                 if progress:
                     progress(written, len(pages))
-            shell = _write_shell(engine, tmp, pages, jekyll)
-        else:
-            import multiprocessing
-
-            gc.freeze()
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                results = pool.imap_unordered(_write_pages, chunks)
-                shell = _write_shell(engine, tmp, pages, jekyll)  # here, while the workers write pages
-                for count in results:
-                    written += count
-                    if progress:
-                        progress(written, len(pages))
         _STATE = None
-        gc.unfreeze()
         report.evidence_pages = write_evidence_pages(engine, tmp, NAV)
         report.pages = written + shell
         _swap(tmp, out)
@@ -240,29 +229,47 @@ def warm_up(engine: Engine, builder: MonographBuilder, workers: int | None = Non
     for mid in ids:  # read every profile and record once, before any fork, so workers share them
         engine.catalog.profile(mid)
         builder.record(mid)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(ids)))
-    if workers == 1:
+    count = _worker_count(workers, len(ids))
+    if count == 1:
         for mid in ids:
             builder.class_rows(mid)
         return
-    import multiprocessing
-
     chunks = [ids[i::WARM_CHUNKS] for i in range(WARM_CHUNKS)]
     global _WARM
     _WARM = (engine, builder, ids)
     try:
         found: dict[tuple[str, str], Any] = {}
-        gc.freeze()  # keep the collector from touching (and so copying) the shared objects in workers
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with _forked_workers(count) as pool:
             for pairs in pool.imap_unordered(_pairs_of, chunks):
                 found.update(pairs)
         engine.seed_pairs(((a, b), found.get((a, b), ())) for a, b in combinations(ids, 2))
-        gc.freeze()
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with _forked_workers(count) as pool:
             for rows in pool.imap_unordered(_class_rows_of, chunks):
                 builder.seed_class_rows(rows)
     finally:
         _WARM = None
+
+
+def _worker_count(requested: int | None, jobs: int) -> int:
+    """Processes to use: as asked, else one per core; never more than there are jobs."""
+    return max(1, min(requested or os.cpu_count() or 1, jobs))
+
+
+@contextmanager
+def _forked_workers(count: int) -> Iterator[Any]:
+    """A pool of ``count`` forked workers that share this process's memory (None for one: the
+    caller then works in-process). The collector is frozen while they run, so that it does not
+    touch, and so copy, the shared objects in every worker."""
+    if count == 1:
+        yield None
+        return
+    import multiprocessing
+
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            yield pool
+    finally:
         gc.unfreeze()
 
 
