@@ -101,7 +101,7 @@ class Engine:
         self._pair_cache: dict[tuple[str, str], tuple[Finding, ...]] = {}
         self._missing_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         self._group_cache: dict[tuple[str, str], tuple[str | None, str | None]] = {}
-        self._roles_cache: dict[str, bool] = {}
+        self._guideline_cache: dict[str, bool] = {}
         self._mask_cache: dict[str, int] = {}
         self._rules_by_mask: dict[int, tuple[PairRule, ...]] = {}
         # Findings are kept alive by the two caches below, so their id() is a safe key
@@ -210,13 +210,12 @@ class Engine:
         # A label statement is shown when it is more severe than what the rules found: it
         # refines them (their mechanism stays visible), and does not repeat them.
         if pa.label_interactions or pb.label_interactions:
-            worst = min((SEVERITY_RANK[f.severity] for f in findings), default=len(SEVERITY_RANK))
+            worst = _worst_rank(findings)
             for hit in label_interaction(pa, pb):
                 if SEVERITY_RANK[hit.severity] < worst:
                     findings.append(self._finding(hit))
-        roles_a, roles_b = self._guideline_roles(pa), self._guideline_roles(pb)
-        if roles_a and roles_b:  # most medicines are in no guideline group: nothing to match
-            worst = min((SEVERITY_RANK[f.severity] for f in findings), default=len(SEVERITY_RANK))
+        if self._in_any_guideline(pa) and self._in_any_guideline(pb):  # most medicines are in none
+            worst = _worst_rank(findings)
             for entry in self.catalog.guidelines:
                 if SEVERITY_RANK[entry["severity"]] >= worst:
                     continue
@@ -308,11 +307,11 @@ class Engine:
             params=tuple(sorted(hit.params.items())),
         )
 
-    def _guideline_roles(self, drug: DrugProfile) -> bool:
+    def _in_any_guideline(self, drug: DrugProfile) -> bool:
         """Whether ``drug`` is in any group of any guideline row (cached per medicine)."""
-        cached = self._roles_cache.get(drug.id)
+        cached = self._guideline_cache.get(drug.id)
         if cached is None:
-            cached = self._roles_cache[drug.id] = any(any(self._membership(e, drug)) for e in self.catalog.guidelines)
+            cached = self._guideline_cache[drug.id] = any(any(self._membership(e, drug)) for e in self.catalog.guidelines)
         return cached
 
     def _membership(self, entry: dict[str, Any], drug: DrugProfile) -> tuple[str | None, str | None]:
@@ -365,6 +364,11 @@ class Engine:
             basis=tuple(basis),
             refines=tuple(f.rule for f in replaced),
         )
+
+
+def _worst_rank(findings: Iterable[Finding]) -> int:
+    """The rank of the most severe finding (0 = contraindicated); past the last rank when none."""
+    return min((SEVERITY_RANK[f.severity] for f in findings), default=len(SEVERITY_RANK))
 
 
 def _in_group(group: dict[str, Any], drug: DrugProfile) -> str | None:

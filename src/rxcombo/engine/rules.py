@@ -83,9 +83,6 @@ def cns_depression(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     level moderate or more; for opioids also any drug with CNS depression moderate or more)
     -> major (the opioid/benzodiazepine boxed warning). Otherwise additive sedation scored
     low=1, moderate=2, high=3: a sum of 4 or more -> moderate, 3 -> minor, less -> nothing."""
-    if not (a.level("cns_depression") or b.level("cns_depression") or a.level("respiratory_depression")
-            or b.level("respiratory_depression")):
-        return []  # every branch needs one of the two to depress the CNS or breathing
     for first, second in ((a, b), (b, a)):
         for cls in RESPIRATORY_CLASSES:
             if not first.has_class(cls) or (cls == "alcohol" and second.has_class("alcohol")):
