@@ -79,6 +79,19 @@ def test_every_problem_is_reported_with_file_and_field(kb_copy: Path) -> None:
     assert "medicines/sertraline.yaml" in message
 
 
+def test_a_misspelt_key_gets_the_closest_field_name(kb_copy: Path) -> None:
+    """A typo is not read as a missing feature: the error names the field that was meant."""
+    med = kb_copy / "medicines" / "sertraline.yaml"
+    med.write_text(med.read_text() + "\nsynonym: [Lustral]\n")
+    pair = kb_copy / "pairs" / "warfarin--ciprofloxacin.yaml"
+    pair.write_text(pair.read_text() + "\nsources_defs: {}\n")
+    with pytest.raises(KnowledgeBaseError) as info:
+        load_knowledge_base(kb_copy)
+    text = str(info.value)
+    assert "medicines/sertraline.yaml: synonym: Extra inputs are not permitted; did you mean synonyms?" in text
+    assert "pairs/warfarin--ciprofloxacin.yaml: sources_defs: Extra inputs are not permitted; did you mean source_defs?" in text
+
+
 def test_class_properties_names_and_references_are_checked(kb_copy: Path) -> None:
     sert = kb_copy / "medicines" / "sertraline.yaml"
     import yaml

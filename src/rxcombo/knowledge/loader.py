@@ -7,6 +7,7 @@ consistency checks of :mod:`rxcombo.knowledge.consistency`, and raises one
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -106,8 +107,18 @@ def _validate(model: type[M], data: Any, rel: str, prefix: str, problems: list[P
             field_name = ".".join(part for part in (prefix, loc) if part) or "(top level)"
             given = error.get("input")
             shown = "" if isinstance(given, (dict, list)) or given is None else f" (given: {given!r})"
-            problems.append(Problem(rel, field_name, error["msg"] + shown))
+            problems.append(Problem(rel, field_name, error["msg"] + shown + _did_you_mean(model, error)))
         return None
+
+
+def _did_you_mean(model: type[BaseModel], error: Any) -> str:
+    """For an unknown top-level key, the model's closest field name ("sources_defs" ->
+    "source_defs"), so that a typo is not read as a missing feature."""
+    if error["type"] != "extra_forbidden" or len(error["loc"]) != 1:
+        return ""
+    names = [alias for name, f in model.model_fields.items() for alias in (name, f.alias) if alias]
+    close = difflib.get_close_matches(str(error["loc"][0]), names, n=1)
+    return f"; did you mean {close[0]}?" if close else ""
 
 
 def _load_mapping(
@@ -145,8 +156,6 @@ def _load_folder(root: Path, folder: str, model: type[M], problems: list[Problem
             if path.exists() and path.stat().st_size == 0:
                 problems.append(Problem(rel, "", "file is empty"))
             continue
-        if folder == "pairs" and isinstance(data, dict) and "sources_defs" in data:
-            problems.append(Problem(rel, "sources_defs", "unknown key; did you mean source_defs?"))
         entry = _validate(model, data, rel, "", problems)
         if entry is None:
             continue
