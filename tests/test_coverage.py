@@ -62,6 +62,7 @@ def test_cli_coverage_json_and_summary_last(run_cli, small: Path) -> None:
     assert data["catalogue"]["compositions"] == 6
     assert data["nervous_system_ingredients_unresolved"] == [{"name": "Foozepam", "count": 1}]
     assert data["top300"]["products"] == 300 and data["fda_table"]["rows"] == 245
+    assert data["fda_table"]["unresolved"] == [], "every FDA-table drug resolves or is a named ambiguity"
     assert any(a["name"] == "Calcium" and a["rank"] == 200 for a in data["top300"]["named_ambiguities"])
     proc = run_cli("kb", "coverage", "--catalog", "/nonexistent.csv")
     assert proc.returncode == 2 and "cannot read the catalogue" in proc.stderr

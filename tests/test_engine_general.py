@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from rxcombo.engine.assessment import not_assessed
 from rxcombo.knowledge.compile import write_database
+from rxcombo.knowledge.completeness import record_completeness
 from rxcombo.knowledge.database import Catalog
 from rxcombo.engine.checker import Engine
 from rxcombo.errors import KnowledgeBaseError
@@ -80,6 +81,30 @@ def test_a_stated_absence_is_assessed_and_never_fires(engine: Engine, tmp_path: 
     assert "qt" not in gaps.get("paracetamol", {})
     assert not any(f.rule == "qt-prolongation" for f in result.interactions)
     assert "qt" in after.catalog.profile("paracetamol").absent
+
+
+def test_a_label_read_with_no_partners_is_a_stated_absence(tmp_path: Path) -> None:
+    """`no_label_interactions` turns "label not read" into "read, names no partner" in the
+    completeness report; a record cannot also list label interactions."""
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    path = kb / "medicines" / "permethrin.yaml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    record.pop("label_interactions", None)
+    record.pop("no_label_interactions", None)
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    before = {r.id: r for r in record_completeness(Catalog(write_database(load_knowledge_base(kb), tmp_path / "a.sqlite")))}
+    assert "label_interactions" in before["permethrin"].unknown
+    first_source = next(iter(record["sources"]))
+    record["no_label_interactions"] = {"text": "No interaction statements.", "sources": [first_source]}
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    after = {r.id: r for r in record_completeness(Catalog(write_database(load_knowledge_base(kb), tmp_path / "b.sqlite")))}
+    assert "label_interactions" in after["permethrin"].none
+    record["label_interactions"] = [{"with": ["warfarin"], "severity": "minor", "effect": "x", "management": "y",
+                                     "sources": [first_source]}]
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"medicines/permethrin.yaml.*no_label_interactions contradicts"):
+        load_knowledge_base(kb)
 
 
 def test_not_assessed_is_empty_for_a_single_medicine(engine: Engine) -> None:

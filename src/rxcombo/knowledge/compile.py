@@ -110,6 +110,8 @@ def build_profile(kb: KnowledgeBase, med: Medicine) -> DrugProfile:
     if med.dosing.max_daily is not None:
         md = med.dosing.max_daily
         max_daily = Prop((md.amount, md.unit), refs(md.sources), md.note)
+    if med.no_label_interactions is not None:
+        absent["label_interactions"] = Prop(None, refs(med.no_label_interactions.sources), med.no_label_interactions.text)
     labels = []
     for li in med.label_interactions:
         condition = ("inhibits", li.inhibitors_of.enzyme, li.inhibitors_of.strength) if li.inhibitors_of else \

@@ -417,8 +417,17 @@ class Medicine(Strict):
     storage: Statement | None = None
     evidence: list[Evidence] = []
     label_interactions: list[LabelInteraction] = []
+    # The label's Contraindications, Boxed Warning and Drug Interactions sections (SmPC 4.3-4.5)
+    # were read and name no partner that can be recorded: a stated absence, not an unknown.
+    no_label_interactions: Statement | None = None
     provenance: dict[str, Text] = {}
     review: Review | None = None
+
+    @model_validator(mode="after")
+    def _label_interactions_or_none(self) -> "Medicine":
+        if self.label_interactions and self.no_label_interactions is not None:
+            raise ValueError("no_label_interactions contradicts the label_interactions the record lists")
+        return self
 
     @field_validator("synonyms", "salts")
     @classmethod
