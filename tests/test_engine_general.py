@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from rxcombo.engine.assessment import not_assessed
 from rxcombo.knowledge.compile import write_database
-from rxcombo.knowledge.completeness import record_completeness
+from rxcombo.knowledge.completeness import completeness_report, record_completeness
 from rxcombo.knowledge.database import Catalog
 from rxcombo.engine.checker import Engine
 from rxcombo.errors import KnowledgeBaseError
@@ -93,13 +93,19 @@ def test_a_label_read_with_no_partners_is_a_stated_absence(tmp_path: Path) -> No
     record.pop("label_interactions", None)
     record.pop("no_label_interactions", None)
     path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
-    before = {r.id: r for r in record_completeness(Catalog(write_database(load_knowledge_base(kb), tmp_path / "a.sqlite")))}
-    assert "label_interactions" in before["permethrin"].unknown
+    catalog = Catalog(write_database(load_knowledge_base(kb), tmp_path / "a.sqlite"))
+    before = {r.id: r for r in record_completeness(catalog)}
+    assert "label_interactions" in before["permethrin"].unknown and before["permethrin"].own_label
+    assert "permethrin" in completeness_report(catalog)["label_interactions_not_recorded"]
     first_source = next(iter(record["sources"]))
     record["no_label_interactions"] = {"text": "No interaction statements.", "sources": [first_source]}
     path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
-    after = {r.id: r for r in record_completeness(Catalog(write_database(load_knowledge_base(kb), tmp_path / "b.sqlite")))}
+    catalog = Catalog(write_database(load_knowledge_base(kb), tmp_path / "b.sqlite"))
+    after = {r.id: r for r in record_completeness(catalog)}
     assert "label_interactions" in after["permethrin"].none
+    report = completeness_report(catalog)
+    assert "permethrin" not in report["label_interactions_not_recorded"]
+    assert not after["grapefruit-juice"].own_label, "a food cites its partners' labels, not its own"
     record["label_interactions"] = [{"with": ["warfarin"], "severity": "minor", "effect": "x", "management": "y",
                                      "sources": [first_source]}]
     path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
@@ -165,7 +171,11 @@ def test_completeness_cli_reports_properties_records_and_summary_last(run_cli) -
     text = run_cli("kb", "completeness")
     assert text.returncode == 0
     last = text.stdout.strip().splitlines()[-1]
-    assert "Summary:" in text.stdout.strip().splitlines()[-2] + last and "reviewed" in text.stdout.split("Summary:")[-1]
+    summary = " ".join(text.stdout.split("Summary:")[-1].split())
+    assert "Summary:" in text.stdout.strip().splitlines()[-2] + last and "reviewed" in summary
+    s = report["summary"]
+    assert f"{s['label_interactions_recorded']} of {s['with_label']} records citing their label" in summary
+    assert len(report["label_interactions_not_recorded"]) == s["with_label"] - s["label_interactions_recorded"]
 
 
 def test_check_cli_shows_duplicate_first_and_not_assessed(run_cli) -> None:

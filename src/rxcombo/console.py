@@ -110,9 +110,15 @@ def print_completeness(report: dict[str, Any], records: bool = True, console: Co
             console.print(f"{escape(r['id'])} ({reviewed}; {r['stated']} stated, {r['none']} none): "
                           f"unknown {escape(', '.join(risks))}; {roles} enzyme/transporter roles")
     s = report["summary"]
+    missing = report["label_interactions_not_recorded"]
+    if missing:
+        console.print(f"\n[bold]Records citing their label without its interactions recorded ({len(missing)})[/]: "
+                      + escape(", ".join(missing)))
     console.print(f"\nSummary: {s['records']} records x {s['properties_per_record']} properties: "
                   f"{s['stated_share']:.1%} stated, {s['none_share']:.1%} stated none, {s['unknown_share']:.1%} unknown; "
-                  f"{s['reviewed']} records reviewed ({s['reviewed_share']:.1%}).")
+                  f"{s['reviewed']} records reviewed ({s['reviewed_share']:.1%}); "
+                  f"{s['label_interactions_recorded']} of {s['with_label']} records citing their label record its "
+                  "interactions or that it names none.")
 
 
 def _fact(value: Any) -> str:

@@ -33,6 +33,7 @@ class RecordCompleteness:
     none: tuple[str, ...]
     unknown: tuple[str, ...]
     reviewed: bool
+    own_label: bool  # a medicine or supplement citing a label (foods cite their partners' labels)
 
 
 def _state(catalog: Catalog, mid: str, record: dict[str, Any], key: str) -> str:
@@ -53,6 +54,11 @@ def _state(catalog: Catalog, mid: str, record: dict[str, Any], key: str) -> str:
     return "value" if profile.knows(key) else "unknown"
 
 
+def _cites_own_label(record: dict[str, Any]) -> bool:
+    return record.get("kind", "medicine") in ("medicine", "supplement") and any(
+        source.get("kind") == "label" for source in (record.get("sources") or {}).values())
+
+
 def record_completeness(catalog: Catalog) -> list[RecordCompleteness]:
     keys = property_keys()
     out = []
@@ -62,7 +68,7 @@ def record_completeness(catalog: Catalog) -> list[RecordCompleteness]:
         for key in keys:
             states[_state(catalog, med["id"], record, key)].append(key)
         out.append(RecordCompleteness(med["id"], tuple(states["value"]), tuple(states["none"]),
-                                      tuple(states["unknown"]), bool(record.get("review"))))
+                                      tuple(states["unknown"]), bool(record.get("review")), _cites_own_label(record)))
     return out
 
 
@@ -80,6 +86,8 @@ def completeness_report(catalog: Catalog) -> dict[str, Any]:
     stated_cells = sum(len(r.stated) for r in records)
     none_cells = sum(len(r.none) for r in records)
     reviewed = sum(r.reviewed for r in records)
+    labelled = [r for r in records if r.own_label]
+    labels_not_read = [r.id for r in labelled if "label_interactions" in r.unknown]
     return {
         "properties": per_property,
         "records": [{"id": r.id, "stated": len(r.stated), "none": len(r.none), "unknown": list(r.unknown),
@@ -92,5 +100,8 @@ def completeness_report(catalog: Catalog) -> dict[str, Any]:
             "unknown_share": round(1 - (stated_cells + none_cells) / total_cells, 4),
             "reviewed": reviewed,
             "reviewed_share": round(reviewed / (len(records) or 1), 4),
+            "with_label": len(labelled),
+            "label_interactions_recorded": len(labelled) - len(labels_not_read),
         },
+        "label_interactions_not_recorded": labels_not_read,
     }
