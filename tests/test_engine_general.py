@@ -83,6 +83,39 @@ def test_a_stated_absence_is_assessed_and_never_fires(engine: Engine, tmp_path: 
     assert "qt" in after.catalog.profile("paracetamol").absent
 
 
+def test_a_label_can_name_the_substrates_of_an_enzyme(tmp_path: Path) -> None:
+    """`substrates_of` matches partners whose record states the enzyme as a major pathway;
+    `sensitive: true` only the sensitive ones; the finding names the partner's pathway."""
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    path = kb / "medicines" / "paracetamol.yaml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    first_source = next(iter(record["sources"]))
+    record["label_interactions"] = [
+        {"substrates_of": {"enzyme": "CYP3A4", "sensitive": True}, "severity": "contraindicated",
+         "effect": "test effect", "management": "test management", "sources": [first_source]},
+        {"substrates_of": {"enzyme": "CYP2D6"}, "severity": "major",
+         "effect": "test effect", "management": "test management", "sources": [first_source]},
+    ]
+    record.pop("no_label_interactions", None)
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    engine = Engine(Catalog(write_database(load_knowledge_base(kb), tmp_path / "db.sqlite")))
+    midazolam = engine.catalog.profile("midazolam").substrates["CYP3A4"].value
+    assert tuple(midazolam) == ("major", True)
+    found = [f for f in engine.pair("paracetamol", "midazolam") if f.rule == "label-interaction"]
+    assert [f.severity for f in found] == ["contraindicated"]
+    assert any("substrate of CYP3A4 (sensitive)" in b for f in found for b in f.basis), found
+    other = next(m["id"] for m in engine.catalog.medicines()
+                 if (s := engine.catalog.profile(m["id"]).substrates.get("CYP3A4")) is not None
+                 and tuple(s.value) == ("major", False) and "CYP2D6" not in engine.catalog.profile(m["id"]).substrates)
+    assert not [f for f in engine.pair("paracetamol", other) if f.rule == "label-interaction"]
+    assert [f.severity for f in engine.pair("paracetamol", "metoprolol") if f.rule == "label-interaction"] == ["major"]
+    record["label_interactions"][0]["inducers_of"] = {"enzyme": "CYP3A4", "strength": "strong"}
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"medicines/paracetamol.yaml: label_interactions.0.*at most one of"):
+        load_knowledge_base(kb)
+
+
 def test_a_label_read_with_no_partners_is_a_stated_absence(tmp_path: Path) -> None:
     """`no_label_interactions` turns "label not read" into "read, names no partner" in the
     completeness report; a record cannot also list label interactions."""

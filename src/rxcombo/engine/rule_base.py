@@ -94,14 +94,20 @@ def any_prop(drug: DrugProfile) -> Prop:
 
 def partner_match(condition: tuple, other: DrugProfile, ids: Sequence[str], classes: Sequence[str]) -> str | None:
     """What makes ``other`` a partner that a statement names (a label interaction, a guideline
-    group): its id, one of its classes, or its inhibition/induction of an enzyme at least as
-    strong as ``condition`` = (kind "inhibits"|"induces"|"", enzyme, strength); None if nothing."""
+    group): its id, one of its classes, its inhibition/induction of an enzyme at least as strong
+    as ``condition`` = (kind "inhibits"|"induces"|"", enzyme, strength), or, for kind
+    "substrate" (strength "sensitive"|"major"), its dependence on the enzyme; None if nothing."""
     if other.id in ids:
         return f"named: {other.id}"
     for cls in classes:
         if cls in other.classes:
             return f"class {cls}"
     kind, enzyme, strength = condition
+    if kind == "substrate":
+        sub = other.substrates.get(enzyme)
+        if sub is not None and sub.value[0] == "major" and (strength != "sensitive" or sub.value[1]):
+            return f"substrate of {enzyme} ({'sensitive' if sub.value[1] else 'major pathway'})"
+        return None
     if kind:
         prop = (other.inhibits if kind == "inhibits" else other.induces).get(enzyme)
         if prop is not None and STRENGTHS[prop.value] >= STRENGTHS[strength]:

@@ -302,8 +302,9 @@ def label_interaction(a: DrugProfile, b: DrugProfile) -> list[Hit]:
             if why is None:
                 continue
             basis = [Basis(owner.id, f"label interaction ({why})", prop)]
-            if why.startswith(("inhibits", "induces")):
-                basis.append(Basis(other.id, why, (other.inhibits if why.startswith("inhibits") else other.induces)[condition[1]]))
+            if why.startswith(("inhibits", "induces", "substrate")):
+                table = {"inhibits": other.inhibits, "induces": other.induces, "substrate": other.substrates}[condition[0]]
+                basis.append(Basis(other.id, why, table[condition[1]]))
             hits.append(Hit("label-interaction", severity, (owner, other), {"effect": effect, "management": management}, tuple(basis)))
     return hits
 

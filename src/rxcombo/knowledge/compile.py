@@ -115,7 +115,9 @@ def build_profile(kb: KnowledgeBase, med: Medicine) -> DrugProfile:
     labels = []
     for li in med.label_interactions:
         condition = ("inhibits", li.inhibitors_of.enzyme, li.inhibitors_of.strength) if li.inhibitors_of else \
-            ("induces", li.inducers_of.enzyme, li.inducers_of.strength) if li.inducers_of else ("", "", "")
+            ("induces", li.inducers_of.enzyme, li.inducers_of.strength) if li.inducers_of else \
+            ("substrate", li.substrates_of.enzyme, "sensitive" if li.substrates_of.sensitive else "major") \
+            if li.substrates_of else ("", "", "")
         labels.append(Prop((tuple(li.with_), tuple(li.with_classes), condition, li.severity, li.effect, li.management), refs(li.sources)))
     return DrugProfile(
         id=med.id,

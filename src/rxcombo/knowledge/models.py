@@ -322,24 +322,35 @@ class EnzymeCondition(Strict):
     strength: Strength = "strong"  # this strength or stronger
 
 
+class SubstrateCondition(Strict):
+    enzyme: Enzyme
+    sensitive: bool = False  # only substrates the records mark sensitive; else every major substrate
+
+
 class LabelInteraction(Sourced):
     """An interaction this medicine's own label states (contraindicated, avoid...), with whom.
 
-    The partner is named by id (``with``), by class (``with_classes``), or by what it does to an
-    enzyme (``inhibitors_of``/``inducers_of``: e.g. strong CYP3A4 inhibitors)."""
+    The partner is named by id (``with``), by class (``with_classes``), by what it does to an
+    enzyme (``inhibitors_of``/``inducers_of``: e.g. strong CYP3A4 inhibitors), or by what depends
+    on an enzyme (``substrates_of``: e.g. sensitive CYP3A4 substrates, which a strong inducer's
+    label may tell prescribers to avoid)."""
 
     with_: list[Id] = Field(default=[], alias="with")
     with_classes: list[Id] = []
     inhibitors_of: EnzymeCondition | None = None
     inducers_of: EnzymeCondition | None = None
+    substrates_of: SubstrateCondition | None = None
     severity: Severity
     effect: Text
     management: Text
 
     @model_validator(mode="after")
     def _has_partner(self) -> "LabelInteraction":
-        if not (self.with_ or self.with_classes or self.inhibitors_of or self.inducers_of):
-            raise ValueError("name the partner: with, with_classes, inhibitors_of or inducers_of")
+        conditions = [c for c in (self.inhibitors_of, self.inducers_of, self.substrates_of) if c is not None]
+        if not (self.with_ or self.with_classes or conditions):
+            raise ValueError("name the partner: with, with_classes, inhibitors_of, inducers_of or substrates_of")
+        if len(conditions) > 1:
+            raise ValueError("name at most one of inhibitors_of, inducers_of and substrates_of (write one entry each)")
         return self
 
 
