@@ -33,7 +33,7 @@ class RecordCompleteness:
     none: tuple[str, ...]
     unknown: tuple[str, ...]
     reviewed: bool
-    own_label: bool  # a medicine or supplement citing a label (foods cite their partners' labels)
+    own_label: bool  # cites a label whose title names it (foods and minerals often cite partners' labels)
 
 
 def _state(catalog: Catalog, mid: str, record: dict[str, Any], key: str) -> str:
@@ -55,8 +55,16 @@ def _state(catalog: Catalog, mid: str, record: dict[str, Any], key: str) -> str:
 
 
 def _cites_own_label(record: dict[str, Any]) -> bool:
-    return record.get("kind", "medicine") in ("medicine", "supplement") and any(
-        source.get("kind") == "label" for source in (record.get("sources") or {}).values())
+    """A medicine or supplement citing a label whose title names it (by name, synonym, salt or
+    brand). A record that cites only other medicines' labels (calcium citing ciprofloxacin's
+    chelation statement) has no label of its own to read interactions from."""
+    if record.get("kind", "medicine") not in ("medicine", "supplement"):
+        return False
+    names = [record["name"], record["id"].replace("-", " "), *record.get("synonyms", []), *record.get("salts", []),
+             *(brand for brands in (record.get("brands") or {}).values() for brand in brands)]
+    wanted = [n.casefold() for n in names if len(n) > 2]
+    return any(source.get("kind") == "label" and any(n in source.get("title", "").casefold() for n in wanted)
+               for source in (record.get("sources") or {}).values())
 
 
 def record_completeness(catalog: Catalog) -> list[RecordCompleteness]:
