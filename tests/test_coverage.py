@@ -64,6 +64,14 @@ def test_cli_coverage_json_and_summary_last(run_cli, small: Path) -> None:
     assert data["top300"]["products"] == 300 and data["fda_table"]["rows"] == 245
     assert data["fda_table"]["unresolved"] == [], "every FDA-table drug resolves or is a named ambiguity"
     assert any(a["name"] == "Calcium" and a["rank"] == 200 for a in data["top300"]["named_ambiguities"])
+    fields = data["top300"]["monograph_fields"]
+    assert fields["records"] > 250 and 0 <= fields["complete"] <= fields["records"]
+    assert set(fields["lacking"]) == {"indications", "dosing.adult", "adverse_effects", "contraindications", "pregnancy", "lactation"}
+    lacking_any = {mid for ids in fields["lacking"].values() for mid in ids}
+    assert fields["complete"] == fields["records"] - len(lacking_any)
+    assert "sertraline" not in lacking_any, "sertraline's record carries every monograph field"
+    assert f"monograph fields: {fields['complete']}/{fields['records']} records carry all of" in proc.stdout
+    assert f"{fields['complete']}/{fields['records']} of their records carry every monograph field" in last
     proc = run_cli("kb", "coverage", "--catalog", "/nonexistent.csv")
     assert proc.returncode == 2 and "cannot read the catalogue" in proc.stderr
 

@@ -402,7 +402,7 @@ def coverage(ctx: click.Context, catalogue: Path, as_json: bool, top: int, top30
     """How many catalogue compositions resolve completely (nervous-system subset and whole catalogue),
     how many of the top-300 US products and of FDA's interaction table resolve; summary last."""
     from rxcombo.knowledge.coverage import coverage as measure
-    from rxcombo.knowledge.coverage import fda_table_coverage, read_catalogue, read_top300, top300_coverage
+    from rxcombo.knowledge.coverage import MONOGRAPH_FIELDS, fda_table_coverage, read_catalogue, read_top300, top300_coverage
     from rxcombo.knowledge.loader import load_knowledge_base
     from rxcombo.knowledge.database import default_kb_dir
 
@@ -431,6 +431,11 @@ def coverage(ctx: click.Context, catalogue: Path, as_json: bool, top: int, top30
             click.echo(f"  missing ingredients by rank ({len(listed.missing)}):")
             for ingredient, rank in sorted(listed.missing.items(), key=lambda x: (x[1], x[0]))[:top]:
                 click.echo(f"    #{rank:<4d} {ingredient}")
+        click.echo(f"  monograph fields: {listed.monograph_complete}/{len(listed.records)} records carry all of "
+                   + ", ".join(MONOGRAPH_FIELDS))
+        for name, ids in listed.monograph_gaps.items():
+            if ids:
+                click.echo(f"    lacking {name} ({len(ids)}): " + ", ".join(ids[:top]) + (" ..." if len(ids) > top else ""))
     if fda is not None:
         click.echo(f"FDA table of CYP and transporter examples: {fda['resolved']}/{fda['rows']} drugs resolve")
         if fda["unresolved"]:

@@ -186,6 +186,14 @@ class ListCoverage:
     ambiguous: list[tuple[int, str, str]] = field(default_factory=list)  # (rank, name, reason)
     missing: dict[str, int] = field(default_factory=dict)  # ingredient -> best rank
     incomplete: list[tuple[int, str]] = field(default_factory=list)
+    # The records the resolved products name, and for each monograph field those that lack it.
+    records: set[str] = field(default_factory=set)
+    monograph_gaps: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def monograph_complete(self) -> int:
+        lacking = {mid for ids in self.monograph_gaps.values() for mid in ids}
+        return len(self.records - lacking)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -194,11 +202,14 @@ class ListCoverage:
             "named_ambiguities": [{"rank": r, "name": n, "reason": why} for r, n, why in self.ambiguous],
             "incomplete_products": [{"rank": r, "name": n} for r, n in self.incomplete],
             "missing_ingredients": [{"name": n, "rank": r} for n, r in sorted(self.missing.items(), key=lambda x: (x[1], x[0]))],
+            "monograph_fields": {"records": len(self.records), "complete": self.monograph_complete,
+                                 "lacking": {f: ids for f, ids in self.monograph_gaps.items()}},
         }
 
     def summary(self) -> str:
         return (f"top-300 products: {self.complete}/{self.products} resolve completely, {len(self.ambiguous)} are named "
-                f"ambiguities, {len(self.incomplete)} incomplete ({len(self.missing)} ingredients missing)")
+                f"ambiguities, {len(self.incomplete)} incomplete ({len(self.missing)} ingredients missing); "
+                f"{self.monograph_complete}/{len(self.records)} of their records carry every monograph field")
 
 
 def read_top300(path: Path) -> list[ListedProduct]:
@@ -225,6 +236,19 @@ def _ambiguity(engine: Engine, name: str) -> str | None:
     return next((u.ambiguous for u in unresolved if u.ambiguous), None)
 
 
+# The fields a top-300 medicine's page needs (issue: "their pages are complete"); a dotted name
+# is a field inside a section.
+MONOGRAPH_FIELDS = ("indications", "dosing.adult", "adverse_effects", "contraindications", "pregnancy", "lactation")
+
+
+def _lacks(record: dict[str, Any], name: str) -> bool:
+    section, _, part = name.partition(".")
+    value = record.get(section)
+    if part:
+        value = (value or {}).get(part)
+    return not value
+
+
 def top300_coverage(engine: Engine, products: Iterable[ListedProduct]) -> ListCoverage:
     """A product is complete when every ingredient resolves; a pooled entry ("Calcium",
     "Magnesium Salts") counts as a named ambiguity when the knowledge base reports it as one."""
@@ -235,7 +259,9 @@ def top300_coverage(engine: Engine, products: Iterable[ListedProduct]) -> ListCo
         if why is not None:
             out.ambiguous.append((product.rank, product.name, why))
             continue
-        statuses = [(i, classify_ingredient(engine, i)[0]) for i in product.ingredients]
+        classified = [(i, classify_ingredient(engine, i)) for i in product.ingredients]
+        statuses = [(i, status) for i, (status, _mid) in classified]
+        out.records.update(mid for _i, (status, mid) in classified if status == "resolved" and mid)
         if all(status == "resolved" for _, status in statuses):
             out.complete += 1
             continue
@@ -243,6 +269,8 @@ def top300_coverage(engine: Engine, products: Iterable[ListedProduct]) -> ListCo
         for ingredient, status in statuses:
             if status != "resolved":
                 out.missing.setdefault(ingredient, product.rank)
+    for name in MONOGRAPH_FIELDS:
+        out.monograph_gaps[name] = sorted(mid for mid in out.records if _lacks(engine.catalog.record(mid), name))
     return out
 
 
