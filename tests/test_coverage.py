@@ -72,6 +72,13 @@ def test_cli_coverage_json_and_summary_last(run_cli, small: Path) -> None:
     assert "sertraline" not in lacking_any, "sertraline's record carries every monograph field"
     assert f"monograph fields: {fields['complete']}/{fields['records']} records carry all of" in proc.stdout
     assert f"{fields['complete']}/{fields['records']} of their records carry every monograph field" in last
+    # the nervous-system medicines' pages too: sertraline is one, amoxicillin is not
+    nervous = data["nervous_system_monograph_fields"]
+    nervous_lacking = {mid for ids in nervous["lacking"].values() for mid in ids}
+    assert nervous["records"] > 150 and nervous["complete"] == nervous["records"] - len(nervous_lacking)
+    assert "sertraline" not in nervous_lacking and "amoxicillin" not in nervous_lacking
+    assert f"{nervous['complete']}/{nervous['records']} nervous-system records carry every monograph field" in last
+    assert f"Nervous-system medicines ({nervous['records']} records of a nervous-system class)" in proc.stdout
     proc = run_cli("kb", "coverage", "--catalog", "/nonexistent.csv")
     assert proc.returncode == 2 and "cannot read the catalogue" in proc.stderr
 

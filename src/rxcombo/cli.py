@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from rxcombo.errors import DatabaseError, InputError, KnowledgeBaseError, RxcomboError
+
+if TYPE_CHECKING:
+    from rxcombo.knowledge.coverage import MonographGaps
 
 EXIT_UNRESOLVED = 1
 EXIT_INPUT = 2
@@ -390,6 +393,15 @@ def fda_diff(ctx: click.Context, as_json: bool) -> None:
     click.echo(summary(counts))
 
 
+def _echo_monograph_gaps(heading: str, gaps: MonographGaps, top: int) -> None:
+    from rxcombo.knowledge.coverage import MONOGRAPH_FIELDS
+
+    click.echo(f"{heading}: {gaps.complete}/{len(gaps.records)} records carry all of " + ", ".join(MONOGRAPH_FIELDS))
+    for name, ids in gaps.lacking.items():
+        if ids:
+            click.echo(f"    lacking {name} ({len(ids)}): " + ", ".join(ids[:top]) + (" ..." if len(ids) > top else ""))
+
+
 @kb.command()
 @click.option("--catalog", "catalogue", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_CATALOGUE,
               show_default=True, help="Compositions CSV (columns title, ingredients separated by ';').")
@@ -402,7 +414,8 @@ def coverage(ctx: click.Context, catalogue: Path, as_json: bool, top: int, top30
     """How many catalogue compositions resolve completely (nervous-system subset and whole catalogue),
     how many of the top-300 US products and of FDA's interaction table resolve; summary last."""
     from rxcombo.knowledge.coverage import coverage as measure
-    from rxcombo.knowledge.coverage import MONOGRAPH_FIELDS, fda_table_coverage, read_catalogue, read_top300, top300_coverage
+    from rxcombo.knowledge.coverage import (fda_table_coverage, monograph_gaps, nervous_system_records, read_catalogue,
+                                            read_top300, top300_coverage)
     from rxcombo.knowledge.loader import load_knowledge_base
     from rxcombo.knowledge.database import default_kb_dir
 
@@ -414,13 +427,17 @@ def coverage(ctx: click.Context, catalogue: Path, as_json: bool, top: int, top30
     except RxcomboError as exc:
         _fail(exc)
     report = measure(engine, compositions)
+    nervous = monograph_gaps(engine, nervous_system_records(engine))
     fda = fda_table_coverage(engine, [row.name for row in table.rows]) if table is not None else None
-    summaries = [report.summary()] + ([listed.summary()] if listed else []) + ([fda["summary"]] if fda else [])
+    summaries = ([report.summary()] + ([listed.summary()] if listed else [])
+                 + [f"{nervous.complete}/{len(nervous.records)} nervous-system records carry every monograph field"]
+                 + ([fda["summary"]] if fda else []))
     summaries.insert(0, f"rxcombo knows {len(engine.catalog.medicine_names)} medicines and substances")
     if listed is None:
         click.echo(f"Top-300 list not found at {top300}: not reported (give its path with --top300).", err=True)
     if as_json:
-        click.echo(json.dumps({**report.to_dict(top), "top300": listed.to_dict() if listed else None, "fda_table": fda,
+        click.echo(json.dumps({**report.to_dict(top), "top300": listed.to_dict() if listed else None,
+                               "nervous_system_monograph_fields": nervous.to_dict(), "fda_table": fda,
                                "summary": "; ".join(summaries)}, ensure_ascii=False, indent=2))
         return
     if listed is not None:
@@ -431,11 +448,9 @@ def coverage(ctx: click.Context, catalogue: Path, as_json: bool, top: int, top30
             click.echo(f"  missing ingredients by rank ({len(listed.missing)}):")
             for ingredient, rank in sorted(listed.missing.items(), key=lambda x: (x[1], x[0]))[:top]:
                 click.echo(f"    #{rank:<4d} {ingredient}")
-        click.echo(f"  monograph fields: {listed.monograph_complete}/{len(listed.records)} records carry all of "
-                   + ", ".join(MONOGRAPH_FIELDS))
-        for name, ids in listed.monograph_gaps.items():
-            if ids:
-                click.echo(f"    lacking {name} ({len(ids)}): " + ", ".join(ids[:top]) + (" ..." if len(ids) > top else ""))
+        _echo_monograph_gaps("  monograph fields", listed.monograph, top)
+    click.echo(f"Nervous-system medicines ({len(nervous.records)} records of a nervous-system class):")
+    _echo_monograph_gaps("  monograph fields", nervous, top)
     if fda is not None:
         click.echo(f"FDA table of CYP and transporter examples: {fda['resolved']}/{fda['rows']} drugs resolve")
         if fda["unresolved"]:

@@ -186,14 +186,9 @@ class ListCoverage:
     ambiguous: list[tuple[int, str, str]] = field(default_factory=list)  # (rank, name, reason)
     missing: dict[str, int] = field(default_factory=dict)  # ingredient -> best rank
     incomplete: list[tuple[int, str]] = field(default_factory=list)
-    # The records the resolved products name, and for each monograph field those that lack it.
+    # The records the resolved products name, and which of them lack each monograph field.
     records: set[str] = field(default_factory=set)
-    monograph_gaps: dict[str, list[str]] = field(default_factory=dict)
-
-    @property
-    def monograph_complete(self) -> int:
-        lacking = {mid for ids in self.monograph_gaps.values() for mid in ids}
-        return len(self.records - lacking)
+    monograph: MonographGaps | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -202,14 +197,14 @@ class ListCoverage:
             "named_ambiguities": [{"rank": r, "name": n, "reason": why} for r, n, why in self.ambiguous],
             "incomplete_products": [{"rank": r, "name": n} for r, n in self.incomplete],
             "missing_ingredients": [{"name": n, "rank": r} for n, r in sorted(self.missing.items(), key=lambda x: (x[1], x[0]))],
-            "monograph_fields": {"records": len(self.records), "complete": self.monograph_complete,
-                                 "lacking": {f: ids for f, ids in self.monograph_gaps.items()}},
+            "monograph_fields": self.monograph.to_dict() if self.monograph else None,
         }
 
     def summary(self) -> str:
         return (f"top-300 products: {self.complete}/{self.products} resolve completely, {len(self.ambiguous)} are named "
-                f"ambiguities, {len(self.incomplete)} incomplete ({len(self.missing)} ingredients missing); "
-                f"{self.monograph_complete}/{len(self.records)} of their records carry every monograph field")
+                f"ambiguities, {len(self.incomplete)} incomplete ({len(self.missing)} ingredients missing)"
+                + (f"; {self.monograph.complete}/{len(self.monograph.records)} of their records carry every monograph field"
+                   if self.monograph else ""))
 
 
 def read_top300(path: Path) -> list[ListedProduct]:
@@ -249,6 +244,37 @@ def _lacks(record: dict[str, Any], name: str) -> bool:
     return not value
 
 
+@dataclass(frozen=True)
+class MonographGaps:
+    """For a set of records (the top-300 medicines, the nervous-system medicines), which lack
+    each monograph field: their pages show those sections as missing."""
+
+    records: frozenset[str]
+    lacking: dict[str, list[str]]
+
+    @property
+    def complete(self) -> int:
+        return len(self.records - {mid for ids in self.lacking.values() for mid in ids})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"records": len(self.records), "complete": self.complete, "lacking": dict(self.lacking)}
+
+
+def monograph_gaps(engine: Engine, ids: Iterable[str]) -> MonographGaps:
+    records = frozenset(ids)
+    return MonographGaps(records, {name: sorted(mid for mid in records if _lacks(engine.catalog.record(mid), name))
+                                   for name in MONOGRAPH_FIELDS})
+
+
+def nervous_system_records(engine: Engine) -> list[str]:
+    """Medicines of a nervous-system class (antidepressants, antipsychotics, opioids...): the
+    issue asks that their pages be complete as the top-300 medicines' are."""
+    classes = engine.catalog.nervous_system_classes
+    return sorted(mid for mid in engine.catalog.medicine_names
+                  if engine.catalog.record(mid).get("kind", "medicine") == "medicine"
+                  and classes.intersection(engine.catalog.profile(mid).classes))
+
+
 def top300_coverage(engine: Engine, products: Iterable[ListedProduct]) -> ListCoverage:
     """A product is complete when every ingredient resolves; a pooled entry ("Calcium",
     "Magnesium Salts") counts as a named ambiguity when the knowledge base reports it as one."""
@@ -269,8 +295,7 @@ def top300_coverage(engine: Engine, products: Iterable[ListedProduct]) -> ListCo
         for ingredient, status in statuses:
             if status != "resolved":
                 out.missing.setdefault(ingredient, product.rank)
-    for name in MONOGRAPH_FIELDS:
-        out.monograph_gaps[name] = sorted(mid for mid in out.records if _lacks(engine.catalog.record(mid), name))
+    out.monograph = monograph_gaps(engine, out.records)
     return out
 
 
