@@ -205,10 +205,21 @@ def test_completeness_cli_reports_properties_records_and_summary_last(run_cli) -
     assert text.returncode == 0
     last = text.stdout.strip().splitlines()[-1]
     summary = " ".join(text.stdout.split("Summary:")[-1].split())
-    assert "Summary:" in text.stdout.strip().splitlines()[-2] + last and "reviewed" in summary
+    tail = text.stdout.strip().rsplit("Summary:", 1)[-1]
+    assert "\n\n" not in tail and last in tail and "reviewed" in summary, "the summary comes last"
     s = report["summary"]
     assert f"{s['label_interactions_recorded']} of {s['with_label']} records citing their label" in summary
     assert len(report["label_interactions_not_recorded"]) == s["with_label"] - s["label_interactions_recorded"]
+    # a label cited by a search page names no document: counted, per record, and said in the summary
+    by_search = report["labels_cited_by_search_url"]
+    assert s["records_citing_a_label_by_search_url"] == len(by_search)
+    assert s["label_sources_by_search_url"] == sum(len(keys) for keys in by_search.values())
+    assert f"{len(by_search)} records cite a label by a search page" in summary
+    catalog_sources = {mid: run_cli("kb", "show", mid, "--json") for mid in list(by_search)[:2]}
+    for mid, shown in catalog_sources.items():
+        sources = json.loads(shown.stdout)["sources"]
+        assert all("search" in str(sources[key].get("url")) or "query=" in str(sources[key].get("url"))
+                   for key in by_search[mid]), mid
 
 
 def test_check_cli_shows_duplicate_first_and_not_assessed(run_cli) -> None:

@@ -118,7 +118,9 @@ def print_completeness(report: dict[str, Any], records: bool = True, console: Co
                   f"{s['stated_share']:.1%} stated, {s['none_share']:.1%} stated none, {s['unknown_share']:.1%} unknown; "
                   f"{s['reviewed']} records reviewed ({s['reviewed_share']:.1%}); "
                   f"{s['label_interactions_recorded']} of {s['with_label']} records citing their label record its "
-                  "interactions or that it names none.")
+                  "interactions or that it names none; "
+                  f"{s['records_citing_a_label_by_search_url']} records cite a label by a search page rather than "
+                  "the document (a DailyMed set id or EMC page).")
 
 
 def _fact(value: Any) -> str:

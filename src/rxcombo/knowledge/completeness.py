@@ -7,6 +7,8 @@ exactly what the engine can see.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +69,23 @@ def _cites_own_label(record: dict[str, Any]) -> bool:
                for source in (record.get("sources") or {}).values())
 
 
+# A label cited by a search page ("dailymed/search.cfm?query=...") names no document: the issue
+# asks for the specific one (a DailyMed set id, an EMC product page).
+SEARCH_URL = re.compile(r"/search\.cfm|/search\?|[?&]query=", re.IGNORECASE)
+
+
+def labels_cited_by_search_url(catalog: Catalog) -> dict[str, list[str]]:
+    """Record id -> the keys of its label sources whose address is a search page, not a document."""
+    out: dict[str, list[str]] = {}
+    for med in catalog.medicines():
+        record = catalog.record(med["id"])
+        keys = [key for key, source in (record.get("sources") or {}).items()
+                if source.get("kind") == "label" and SEARCH_URL.search(str(source.get("url") or ""))]
+        if keys:
+            out[med["id"]] = keys
+    return out
+
+
 def record_completeness(catalog: Catalog) -> list[RecordCompleteness]:
     keys = property_keys()
     out = []
@@ -96,6 +115,7 @@ def completeness_report(catalog: Catalog) -> dict[str, Any]:
     reviewed = sum(r.reviewed for r in records)
     labelled = [r for r in records if r.own_label]
     labels_not_read = [r.id for r in labelled if "label_interactions" in r.unknown]
+    by_search = labels_cited_by_search_url(catalog)
     return {
         "properties": per_property,
         "records": [{"id": r.id, "stated": len(r.stated), "none": len(r.none), "unknown": list(r.unknown),
@@ -110,6 +130,9 @@ def completeness_report(catalog: Catalog) -> dict[str, Any]:
             "reviewed_share": round(reviewed / (len(records) or 1), 4),
             "with_label": len(labelled),
             "label_interactions_recorded": len(labelled) - len(labels_not_read),
+            "label_sources_by_search_url": sum(len(keys) for keys in by_search.values()),
+            "records_citing_a_label_by_search_url": len(by_search),
         },
         "label_interactions_not_recorded": labels_not_read,
+        "labels_cited_by_search_url": by_search,
     }
