@@ -93,3 +93,25 @@ def test_every_acb_scale_medicine_carries_its_score(engine: Engine, name: str, s
     assert prop is not None, f"{mid}: no anticholinergic score, the ACB scale gives {score}"
     assert prop.value == score, f"{mid}: anticholinergic {prop.value}, the ACB scale gives {score}"
     assert any(s.key == "acb-scale-2008" for s in prop.sources), f"{mid}: cite the ACB scale"
+
+
+def _acb_zero() -> dict[str, list[str]]:
+    return yaml.safe_load((PUBLISHED / "acb-collation-zero.yaml").read_text(encoding="utf-8"))["zero"]
+
+
+def test_a_stated_acb_zero_rests_on_the_scale_and_its_collation(engine: Engine) -> None:
+    """Anticholinergic `score: 0` says the scale was checked and the medicine is absent from it
+    (issue 2 of 5): every record stating it with the ACB scale is off the Boustani 2008 list and
+    scored 0 by every other scale of the collation that lists it; every such medicine states it."""
+    on_scale = {engine.resolver.resolve([name]).ids[0]
+                for name in yaml.safe_load((PUBLISHED / "acb-boustani-2008.yaml").read_text(encoding="utf-8"))["scores"]}
+    zero = _acb_zero()
+    stated = set()
+    for mid in engine.catalog.medicine_names:
+        prop = engine.catalog.profile(mid).risks.get("anticholinergic")
+        if prop is not None and prop.value == 0:
+            stated.add(mid)
+            assert mid not in on_scale, f"{mid}: on the ACB scale, yet states score 0"
+            assert any(s.key == "acb-scale-2008" for s in prop.sources), f"{mid}: cite the ACB scale"
+    assert stated == set(zero), (
+        f"state score 0 for: {sorted(set(zero) - stated)}; not in the collation's zero list: {sorted(stated - set(zero))}")
