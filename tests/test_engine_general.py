@@ -301,3 +301,26 @@ def test_skipping_rules_a_pair_cannot_trigger_changes_no_result(engine: Engine) 
         assert every == chosen, (a, b)
         fired += bool(every)
     assert fired > 1_000  # the sample exercises the rules, not only empty pairs
+
+
+def test_the_label_rule_skips_only_partners_no_entry_can_name(engine: Engine) -> None:
+    """The label rule first asks whether any entry of a label could name the partner (by id,
+    class or enzyme role); on every pair of medicines with a label interaction and a large
+    sample of the others, each entry matched one by one gives exactly the rule's hits."""
+    import random
+    from itertools import combinations
+
+    from rxcombo.engine.rule_base import partner_match
+    from rxcombo.engine.rules import label_interaction
+
+    ids = sorted(engine.catalog.medicine_names)
+    profiles = {m: engine.catalog.profile(m) for m in ids}
+    pairs = random.Random(11).sample(list(combinations(ids, 2)), 60_000)
+    matched = 0
+    for a, b in pairs:
+        pa, pb = profiles[a], profiles[b]
+        expected = sum(partner_match(p.value[2], other, p.value[0], p.value[1]) is not None
+                       for owner, other in ((pa, pb), (pb, pa)) for p in owner.label_interactions)
+        assert len(label_interaction(pa, pb)) == expected, (a, b)
+        matched += expected
+    assert matched > 500  # the sample reaches pairs that labels name

@@ -296,6 +296,11 @@ def label_interaction(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     with the label's severity; the partner matches by id, class, or enzyme inhibition/induction."""
     hits = []
     for owner, other in ((a, b), (b, a)):
+        if not owner.label_interactions:
+            continue
+        names, classes, by_role = owner.label_partners
+        if not by_role and other.id not in names and classes.isdisjoint(other.classes):
+            continue  # no entry of this label can name that partner
         for prop in owner.label_interactions:
             ids, classes, condition, severity, effect, management = prop.value
             why = partner_match(condition, other, ids, classes)

@@ -8,6 +8,19 @@ from typing import Any
 
 SEVERITY_LABEL = {"contraindicated": "Contraindicated", "major": "Major", "moderate": "Moderate", "minor": "Minor"}
 
+# The same texts (a medicine's class rows, its sections, its references) recur on hundreds of
+# pages of one site build: each is escaped once per process.
+_ESCAPED: dict[str, str] = {}
+_REFERENCES: dict[tuple[Any, ...], str] = {}
+
+
+def esc(value: str) -> str:
+    """``html.escape(value, quote=False)``, remembered."""
+    out = _ESCAPED.get(value)
+    if out is None:
+        out = _ESCAPED[value] = escape(value, quote=False)
+    return out
+
 
 def cites(numbers: list[int]) -> str:
     if not numbers:
@@ -16,7 +29,7 @@ def cites(numbers: list[int]) -> str:
 
 
 def cell(c: dict[str, Any]) -> str:
-    return escape(c["text"], quote=False) + cites(c["cites"])
+    return esc(c["text"]) + cites(c["cites"])
 
 
 def severity_badge(severity: str) -> str:
@@ -86,6 +99,11 @@ def references_html(references: list[dict[str, Any]]) -> str:
 
     items = []
     for r in references:
-        link = f' <a href="{escape(r["url"])}" rel="noopener">link</a>' if r.get("url") else ""
-        items.append(f'<li id="ref-{r["number"]}">{escape(reference_text(r), quote=False)}{link}</li>')
+        key = (r.get("title"), r.get("url"), tuple(r.get("sections") or ()), r.get("authors"), r.get("publisher"),
+               r.get("journal"), r.get("year"), r.get("pmid"), r.get("doi"))
+        body = _REFERENCES.get(key)
+        if body is None:
+            link = f' <a href="{escape(r["url"])}" rel="noopener">link</a>' if r.get("url") else ""
+            body = _REFERENCES[key] = escape(reference_text(r), quote=False) + link
+        items.append(f'<li id="ref-{r["number"]}">{body}</li>')
     return '<ol class="refs">' + "".join(items) + "</ol>"

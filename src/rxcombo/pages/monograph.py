@@ -187,6 +187,7 @@ class MonographBuilder:
         self._shared = self.catalog.sources()
         self._records: dict[str, dict[str, Any]] = {}
         self._class_rows: dict[str, list[dict[str, Any]]] = {}
+        self._serious_rows: dict[str, list[dict[str, Any]]] = {}
         self._members = self._direct_members()
 
     def record(self, mid: str) -> dict[str, Any]:
@@ -437,6 +438,14 @@ class MonographBuilder:
         self._class_rows[mid] = rows
         return rows
 
+    def serious_class_rows(self, mid: str) -> list[dict[str, Any]]:
+        """The class rows a combination page lists (major and contraindicated), once per medicine."""
+        rows = self._serious_rows.get(mid)
+        if rows is None:
+            rows = self._serious_rows[mid] = [row for row in self.class_rows(mid)
+                                              if SEVERITY_RANK[row["severity"]] <= SERIOUS_RANK]
+        return rows
+
     def seed_class_rows(self, rows: dict[str, list[dict[str, Any]]]) -> None:
         """Take class rows computed elsewhere (the site build's workers)."""
         self._class_rows.update(rows)
@@ -456,11 +465,10 @@ class MonographBuilder:
         merged: dict[str, dict[str, Any]] = {}
         for mid in ids:
             prefix = f"With {self.catalog.medicine_names[mid]}: " if combination else ""
-            for row in self.class_rows(mid):
+            # a combination page lists the serious rows; each medicine's page has them all
+            for row in self.serious_class_rows(mid) if combination else self.class_rows(mid):
                 if row["example_ids"] <= page_ids:
                     continue  # the only examples are components of this page: covered above
-                if combination and SEVERITY_RANK[row["severity"]] > SERIOUS_RANK:
-                    continue  # a combination page lists the serious rows; each medicine's page has them all
                 slot = merged.get(row["class"])
                 if slot is None:
                     slot = merged[row["class"]] = {**row, "what": [], "sources": ()}
