@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -281,18 +282,22 @@ def test_a_guideline_naming_an_unknown_class_is_reported(tmp_path: Path) -> None
         load_knowledge_base(kb)
 
 
+def _sample_of_pairs(engine: Engine, size: int, seed: int) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """Every medicine's profile and a reproducible random sample of pairs of medicines."""
+    import random
+    from itertools import combinations
+
+    ids = sorted(engine.catalog.medicine_names)
+    return {m: engine.catalog.profile(m) for m in ids}, random.Random(seed).sample(list(combinations(ids, 2)), size)
+
+
 def test_skipping_rules_a_pair_cannot_trigger_changes_no_result(engine: Engine) -> None:
     """The engine runs only the rules whose declared triggers one of the two medicines holds (the
     site build checks every pair); on the real knowledge base every rule, run on every pair of a
     large sample, gives exactly the hits of the rules the engine chose."""
-    import random
-    from itertools import combinations
-
     from rxcombo.engine.rules import PAIR_RULES
 
-    ids = sorted(engine.catalog.medicine_names)
-    profiles = {m: engine.catalog.profile(m) for m in ids}
-    pairs = random.Random(7).sample(list(combinations(ids, 2)), 40_000)
+    profiles, pairs = _sample_of_pairs(engine, 40_000, seed=7)
     fired = 0
     for a, b in pairs:
         pa, pb = profiles[a], profiles[b]
@@ -307,15 +312,10 @@ def test_the_label_rule_skips_only_partners_no_entry_can_name(engine: Engine) ->
     """The label rule first asks whether any entry of a label could name the partner (by id,
     class or enzyme role); on every pair of medicines with a label interaction and a large
     sample of the others, each entry matched one by one gives exactly the rule's hits."""
-    import random
-    from itertools import combinations
-
     from rxcombo.engine.rule_base import partner_match
     from rxcombo.engine.rules import label_interaction
 
-    ids = sorted(engine.catalog.medicine_names)
-    profiles = {m: engine.catalog.profile(m) for m in ids}
-    pairs = random.Random(11).sample(list(combinations(ids, 2)), 60_000)
+    profiles, pairs = _sample_of_pairs(engine, 60_000, seed=11)
     matched = 0
     for a, b in pairs:
         pa, pb = profiles[a], profiles[b]
