@@ -36,6 +36,7 @@ class RecordCompleteness:
     unknown: tuple[str, ...]
     reviewed: bool
     own_label: bool  # cites a label whose title names it (foods and minerals often cite partners' labels)
+    labels_by_search_url: tuple[str, ...] = ()  # keys of label sources cited by a search page
 
 
 def _state(catalog: Catalog, mid: str, record: dict[str, Any], key: str) -> str:
@@ -74,16 +75,10 @@ def _cites_own_label(record: dict[str, Any]) -> bool:
 SEARCH_URL = re.compile(r"/search\.cfm|/search\?|[?&]query=", re.IGNORECASE)
 
 
-def labels_cited_by_search_url(catalog: Catalog) -> dict[str, list[str]]:
-    """Record id -> the keys of its label sources whose address is a search page, not a document."""
-    out: dict[str, list[str]] = {}
-    for med in catalog.medicines():
-        record = catalog.record(med["id"])
-        keys = [key for key, source in (record.get("sources") or {}).items()
-                if source.get("kind") == "label" and SEARCH_URL.search(str(source.get("url") or ""))]
-        if keys:
-            out[med["id"]] = keys
-    return out
+def _labels_by_search_url(record: dict[str, Any]) -> tuple[str, ...]:
+    """The keys of a record's label sources whose address is a search page, not a document."""
+    return tuple(key for key, source in (record.get("sources") or {}).items()
+                 if source.get("kind") == "label" and SEARCH_URL.search(str(source.get("url") or "")))
 
 
 def record_completeness(catalog: Catalog) -> list[RecordCompleteness]:
@@ -95,7 +90,8 @@ def record_completeness(catalog: Catalog) -> list[RecordCompleteness]:
         for key in keys:
             states[_state(catalog, med["id"], record, key)].append(key)
         out.append(RecordCompleteness(med["id"], tuple(states["value"]), tuple(states["none"]),
-                                      tuple(states["unknown"]), bool(record.get("review")), _cites_own_label(record)))
+                                      tuple(states["unknown"]), bool(record.get("review")), _cites_own_label(record),
+                                      _labels_by_search_url(record)))
     return out
 
 
@@ -115,7 +111,7 @@ def completeness_report(catalog: Catalog) -> dict[str, Any]:
     reviewed = sum(r.reviewed for r in records)
     labelled = [r for r in records if r.own_label]
     labels_not_read = [r.id for r in labelled if "label_interactions" in r.unknown]
-    by_search = labels_cited_by_search_url(catalog)
+    by_search = {r.id: list(r.labels_by_search_url) for r in records if r.labels_by_search_url}
     return {
         "properties": per_property,
         "records": [{"id": r.id, "stated": len(r.stated), "none": len(r.none), "unknown": list(r.unknown),

@@ -188,7 +188,7 @@ class ListCoverage:
     incomplete: list[tuple[int, str]] = field(default_factory=list)
     # The records the resolved products name, and which of them lack each monograph field.
     records: set[str] = field(default_factory=set)
-    monograph: MonographGaps | None = None
+    monograph: MonographGaps = field(default_factory=lambda: MonographGaps(frozenset(), {}))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -197,14 +197,13 @@ class ListCoverage:
             "named_ambiguities": [{"rank": r, "name": n, "reason": why} for r, n, why in self.ambiguous],
             "incomplete_products": [{"rank": r, "name": n} for r, n in self.incomplete],
             "missing_ingredients": [{"name": n, "rank": r} for n, r in sorted(self.missing.items(), key=lambda x: (x[1], x[0]))],
-            "monograph_fields": self.monograph.to_dict() if self.monograph else None,
+            "monograph_fields": self.monograph.to_dict(),
         }
 
     def summary(self) -> str:
         return (f"top-300 products: {self.complete}/{self.products} resolve completely, {len(self.ambiguous)} are named "
-                f"ambiguities, {len(self.incomplete)} incomplete ({len(self.missing)} ingredients missing)"
-                + (f"; {self.monograph.complete}/{len(self.monograph.records)} of their records carry every monograph field"
-                   if self.monograph else ""))
+                f"ambiguities, {len(self.incomplete)} incomplete ({len(self.missing)} ingredients missing); "
+                f"{self.monograph.complete}/{len(self.monograph.records)} of their records carry every monograph field")
 
 
 def read_top300(path: Path) -> list[ListedProduct]:
@@ -270,9 +269,8 @@ def nervous_system_records(engine: Engine) -> list[str]:
     """Medicines of a nervous-system class (antidepressants, antipsychotics, opioids...): the
     issue asks that their pages be complete as the top-300 medicines' are."""
     classes = engine.catalog.nervous_system_classes
-    return sorted(mid for mid in engine.catalog.medicine_names
-                  if engine.catalog.record(mid).get("kind", "medicine") == "medicine"
-                  and classes.intersection(engine.catalog.profile(mid).classes))
+    return sorted(med["id"] for med in engine.catalog.medicines()
+                  if med["kind"] == "medicine" and classes.intersection(engine.catalog.profile(med["id"]).classes))
 
 
 def top300_coverage(engine: Engine, products: Iterable[ListedProduct]) -> ListCoverage:

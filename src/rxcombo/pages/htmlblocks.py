@@ -95,12 +95,11 @@ def sections_html(sections: list[dict[str, Any]]) -> str:
 
 
 def references_html(references: list[dict[str, Any]]) -> str:
-    from rxcombo.pages.render import reference_text
+    from rxcombo.pages.render import REFERENCE_FIELDS, reference_text
 
     items = []
     for r in references:
-        key = (r.get("title"), r.get("url"), tuple(r.get("sections") or ()), r.get("authors"), r.get("publisher"),
-               r.get("journal"), r.get("year"), r.get("pmid"), r.get("doi"))
+        key = tuple(tuple(v) if isinstance(v := r.get(name), list) else v for name in (*REFERENCE_FIELDS, "url"))
         body = _REFERENCES.get(key)
         if body is None:
             link = f' <a href="{escape(r["url"])}" rel="noopener">link</a>' if r.get("url") else ""

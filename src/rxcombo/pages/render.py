@@ -35,6 +35,11 @@ def md_cites(numbers: list[int]) -> str:
     return (" " + "".join(f"[[{n}]](#ref-{n})" for n in numbers)) if numbers else ""
 
 
+# What reference_text reads of a reference (the HTML line adds its url): a line made once can be
+# reused for any reference equal in these.
+REFERENCE_FIELDS = ("title", "authors", "publisher", "journal", "year", "sections", "pmid", "doi")
+
+
 def reference_text(ref: dict[str, Any]) -> str:
     bits = [ref.get("title", "")]
     for key in ("authors", "publisher", "journal"):
