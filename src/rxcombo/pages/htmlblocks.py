@@ -3,23 +3,23 @@ thousands of pages); the page skeleton stays in the Jinja templates. Every text 
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from typing import Any
 
 SEVERITY_LABEL = {"contraindicated": "Contraindicated", "major": "Major", "moderate": "Moderate", "minor": "Minor"}
 
 # The same texts (a medicine's class rows, its sections, its references) recur on hundreds of
-# pages of one site build: each is escaped once per process.
-_ESCAPED: dict[str, str] = {}
+# pages of one site build: each is escaped once per process. Both caches are bounded: a text or
+# a reference's sections can depend on the combination a user of the web app asked for.
 _REFERENCES: dict[tuple[Any, ...], str] = {}
+_REFERENCES_MAX = 1 << 16
 
 
+@lru_cache(maxsize=1 << 16)
 def esc(value: str) -> str:
     """``html.escape(value, quote=False)``, remembered."""
-    out = _ESCAPED.get(value)
-    if out is None:
-        out = _ESCAPED[value] = escape(value, quote=False)
-    return out
+    return escape(value, quote=False)
 
 
 def cites(numbers: list[int]) -> str:
@@ -102,6 +102,8 @@ def references_html(references: list[dict[str, Any]]) -> str:
         key = tuple(tuple(v) if isinstance(v := r.get(name), list) else v for name in (*REFERENCE_FIELDS, "url"))
         body = _REFERENCES.get(key)
         if body is None:
+            if len(_REFERENCES) >= _REFERENCES_MAX:
+                _REFERENCES.clear()
             link = f' <a href="{escape(r["url"])}" rel="noopener">link</a>' if r.get("url") else ""
             body = _REFERENCES[key] = escape(reference_text(r), quote=False) + link
         items.append(f'<li id="ref-{r["number"]}">{body}</li>')
