@@ -25,7 +25,16 @@ def esc(value: str) -> str:
 def cites(numbers: list[int]) -> str:
     if not numbers:
         return ""
-    return '<sup class="cite">[' + ", ".join(f'<a href="#ref-{n}">{n}</a>' for n in numbers) + "]</sup>"
+    key = tuple(numbers)
+    out = _CITES.get(key)
+    if out is None:  # a page's citation numbers are small: the same few hundred marks recur
+        if len(_CITES) >= _REFERENCES_MAX:
+            _CITES.clear()
+        out = _CITES[key] = '<sup class="cite">[' + ", ".join(f'<a href="#ref-{n}">{n}</a>' for n in numbers) + "]</sup>"
+    return out
+
+
+_CITES: dict[tuple[int, ...], str] = {}
 
 
 def cell(c: dict[str, Any]) -> str:
@@ -94,17 +103,45 @@ def sections_html(sections: list[dict[str, Any]]) -> str:
     return "".join(out)
 
 
-def references_html(references: list[dict[str, Any]]) -> str:
-    from rxcombo.pages.render import REFERENCE_FIELDS, reference_text
+# What reference_text reads of a reference (the HTML line adds its url): a line made once can be
+# reused for any reference equal in these.
+REFERENCE_FIELDS = ("title", "authors", "publisher", "journal", "year", "sections", "pmid", "doi")
 
+
+def reference_text(ref: dict[str, Any]) -> str:
+    bits = [ref.get("title", "")]
+    for key in ("authors", "publisher", "journal"):
+        if ref.get(key) and ref[key] not in bits:
+            bits.append(ref[key])
+    if ref.get("year"):
+        bits.append(str(ref["year"]))
+    out = ". ".join(b for b in bits if b)
+    if ref.get("sections"):
+        out += f" (sections: {', '.join(ref['sections'])})"
+    ids = []
+    if ref.get("pmid"):
+        ids.append(f"PMID {ref['pmid']}")
+    if ref.get("doi"):
+        ids.append(f"doi:{ref['doi']}")
+    if ids:
+        out += ". " + "; ".join(ids)
+    return out
+
+
+_SCALAR_FIELDS = tuple(f for f in (*REFERENCE_FIELDS, "url") if f != "sections")
+
+
+def references_html(references: list[Any]) -> str:
+    """The numbered reference list of a page (``Reference`` objects: number, source, sections)."""
     items = []
     for r in references:
-        key = tuple(tuple(v) if isinstance(v := r.get(name), list) else v for name in (*REFERENCE_FIELDS, "url"))
+        source, sections = r.source, r.sections
+        key = (*map(source.get, _SCALAR_FIELDS), *sections)
         body = _REFERENCES.get(key)
         if body is None:
             if len(_REFERENCES) >= _REFERENCES_MAX:
                 _REFERENCES.clear()
-            link = f' <a href="{escape(r["url"])}" rel="noopener">link</a>' if r.get("url") else ""
-            body = _REFERENCES[key] = escape(reference_text(r), quote=False) + link
-        items.append(f'<li id="ref-{r["number"]}">{body}</li>')
+            link = f' <a href="{escape(source["url"])}" rel="noopener">link</a>' if source.get("url") else ""
+            body = _REFERENCES[key] = escape(reference_text({**source, "sections": sections}), quote=False) + link
+        items.append(f'<li id="ref-{r.number}">{body}</li>')
     return '<ol class="refs">' + "".join(items) + "</ol>"

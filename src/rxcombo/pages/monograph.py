@@ -53,16 +53,24 @@ class Reference:
     sections: list[str] = field(default_factory=list)
 
 
+# What a citation resolves to: the source's identity on a page (title, url, pmid, doi), the
+# source as a reference prints it, and the cited section.
+Resolved = tuple[tuple[Any, ...], dict[str, Any], str | None]
+
+
 class Citations:
-    """Numbers sources in order of first use on one page; the same source keeps its number."""
+    """Numbers sources in order of first use on one page; the same source keeps its number.
 
-    def __init__(self, shared_sources: dict[str, dict[str, Any]]):
+    Resolving a citation to its source is the same on every page, so it is done once per
+    builder: ``resolved`` is a cache that the pages of one builder share (the numbering is not)."""
+
+    def __init__(self, shared_sources: dict[str, dict[str, Any]], resolved: dict[Any, Resolved] | None = None):
         self._shared = shared_sources
+        self._resolved: dict[Any, Resolved] = {} if resolved is None else resolved
         self._numbers: dict[tuple[Any, ...], Reference] = {}
-        self._by_ref: dict[SourceRef, int] = {}
 
-    def _add(self, source: dict[str, Any], section: str | None) -> int:
-        identity = (source.get("title"), source.get("url"), source.get("pmid"), source.get("doi"))
+    def _add(self, resolved: Resolved) -> int:
+        identity, source, section = resolved
         ref = self._numbers.get(identity)
         if ref is None:
             ref = self._numbers[identity] = Reference(len(self._numbers) + 1, source)
@@ -72,29 +80,40 @@ class Citations:
 
     def record(self, record: dict[str, Any], cites: list[str]) -> list[int]:
         """Numbers for a record's citations ("key" or "key#section")."""
-        numbers = []
+        rid = record.get("id")
+        numbers = set()
         for cite in cites:
-            key, _, section = cite.partition("#")
-            source = record.get("sources", {}).get(key) or self._shared.get(key)
-            if source is None:  # validated at compile time; never expected
-                raise KeyError(f"{record.get('id')}: unknown source {key}")
-            numbers.append(self._add({"key": key, **source}, section or None))
-        return sorted(set(numbers))
+            resolved = self._resolved.get((rid, cite))
+            if resolved is None:
+                resolved = self._resolve_cite(record, cite)
+                if rid is not None:  # a record without an id (a test's) is not cached
+                    self._resolved[(rid, cite)] = resolved
+            numbers.add(self._add(resolved))
+        return sorted(numbers)
+
+    def _resolve_cite(self, record: dict[str, Any], cite: str) -> Resolved:
+        key, _, section = cite.partition("#")
+        source = record.get("sources", {}).get(key) or self._shared.get(key)
+        if source is None:  # validated at compile time; never expected
+            raise KeyError(f"{record.get('id')}: unknown source {key}")
+        return _identity(source), {"key": key, **source}, section or None
 
     def refs(self, refs: tuple[SourceRef, ...]) -> list[int]:
         numbers = set()
         for r in refs:
-            ref = self._by_ref.get(r)
-            if ref is None:
-                ref = self._by_ref[r] = self._numbers_for(r)
-            numbers.add(ref)
+            resolved = self._resolved.get(r)
+            if resolved is None:
+                source = r.to_dict()
+                resolved = self._resolved[r] = (_identity(source), source, r.section)
+            numbers.add(self._add(resolved))
         return sorted(numbers)
-
-    def _numbers_for(self, r: SourceRef) -> int:
-        return self._add(r.to_dict(), r.section)
 
     def references(self) -> list[Reference]:
         return sorted(self._numbers.values(), key=lambda r: r.number)
+
+
+def _identity(source: dict[str, Any]) -> tuple[Any, ...]:
+    return (source.get("title"), source.get("url"), source.get("pmid"), source.get("doi"))
 
 
 def text(value: str, cites: list[int] | None = None) -> dict[str, Any]:
@@ -185,6 +204,7 @@ class MonographBuilder:
         self.engine = engine
         self.catalog = engine.catalog
         self._shared = self.catalog.sources()
+        self._resolved: dict[Any, Resolved] = {}  # citations resolved to sources, for every page
         self._records: dict[str, dict[str, Any]] = {}
         self._class_rows: dict[str, list[dict[str, Any]]] = {}
         self._serious_rows: dict[str, list[dict[str, Any]]] = {}
@@ -212,21 +232,22 @@ class MonographBuilder:
         records = [self.record(i) for i in ids]
         names = [r["name"] for r in records]
         title = title or " + ".join(names)
-        cites = Citations(self._shared)
+        cites = Citations(self._shared, self._resolved)
         result = self.engine.check_ids(ids)
         pro = audience == "professional"
+        views = self._evidence_views(ids) if len(ids) > 1 else []
         sections = [
             self._generic(records, names),
             self._note(records),
             # what people come for first: how the medicines interact, then the rest
             self._how_they_interact(ids, result, cites, pro),
-            self._usage(records, cites),
+            self._usage(records, cites, views),
             self._dosage(records, cites, pro),
             self._side_effects(records, cites, result.interactions),
             self._how_it_works(records, cites, pro),
             self._precautions(records, cites),
             self._other_medicines(ids, cites, audience),
-            self._evidence(records, ids, cites, pro),
+            self._evidence(records, ids, cites, views, pro),
             self._faqs(records, ids, cites),
         ]
         monograph = Monograph(
@@ -260,12 +281,11 @@ class MonographBuilder:
             )
         return {"id": "note", "title": "Note", "blocks": [paragraph(body)]}
 
-    def _usage(self, records: list[dict[str, Any]], cites: Citations) -> dict[str, Any]:
+    def _usage(self, records: list[dict[str, Any]], cites: Citations, views: list[dict[str, Any]]) -> dict[str, Any]:
         blocks = []
         for r in records:
             items = [text(i["text"], cites.record(r, i["sources"])) for i in r.get("indications", [])]
             blocks.append(bullet_list(items or [text(NOT_KNOWN)], f"{r['name']} is used for"))
-        views = self._evidence_views([r["id"] for r in records]) if len(records) > 1 else []
         if views:
             blocks += why_combined_blocks(views, cites)
         elif len(records) > 1:
@@ -502,8 +522,9 @@ class MonographBuilder:
         """Evidence entries matching the page's medicines (each entry's view is built once per process)."""
         return matching_views(self.catalog, ids)
 
-    def _evidence(self, records: list[dict[str, Any]], ids: list[str], cites: Citations, pro: bool = False) -> dict[str, Any]:
-        views = self._evidence_views(ids) if len(ids) > 1 else []
+    def _evidence(self, records: list[dict[str, Any]], ids: list[str], cites: Citations, views: list[dict[str, Any]],
+                  pro: bool = False) -> dict[str, Any]:
+        """The evidence entries matching the page (``views``, for two or more medicines) and the records' own."""
         blocks = evidence_blocks(views, cites, pro)
         for r in records:
             for e in r.get("evidence", []):

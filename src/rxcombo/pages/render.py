@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from rxcombo.pages.htmlblocks import SEVERITY_LABEL, block_html, references_html, sections_html
+from rxcombo.pages.htmlblocks import SEVERITY_LABEL, block_html, reference_text, references_html, sections_html
 from rxcombo.pages.monograph import Monograph
 
 @lru_cache(maxsize=1)
@@ -33,31 +33,6 @@ def md_escape(text: str) -> str:
 
 def md_cites(numbers: list[int]) -> str:
     return (" " + "".join(f"[[{n}]](#ref-{n})" for n in numbers)) if numbers else ""
-
-
-# What reference_text reads of a reference (the HTML line adds its url): a line made once can be
-# reused for any reference equal in these.
-REFERENCE_FIELDS = ("title", "authors", "publisher", "journal", "year", "sections", "pmid", "doi")
-
-
-def reference_text(ref: dict[str, Any]) -> str:
-    bits = [ref.get("title", "")]
-    for key in ("authors", "publisher", "journal"):
-        if ref.get(key) and ref[key] not in bits:
-            bits.append(ref[key])
-    if ref.get("year"):
-        bits.append(str(ref["year"]))
-    out = ". ".join(b for b in bits if b)
-    if ref.get("sections"):
-        out += f" (sections: {', '.join(ref['sections'])})"
-    ids = []
-    if ref.get("pmid"):
-        ids.append(f"PMID {ref['pmid']}")
-    if ref.get("doi"):
-        ids.append(f"doi:{ref['doi']}")
-    if ids:
-        out += ". " + "; ".join(ids)
-    return out
 
 
 def render_json(monograph: Monograph) -> str:
@@ -114,4 +89,4 @@ def _md_block(block: dict[str, Any]) -> list[str]:
 
 def render_html(monograph: Monograph, base_url: str = "", standalone: bool = True, nav: list[tuple[str, str]] | None = None) -> str:
     template = environment().get_template("monograph.html")
-    return template.render(m=monograph.to_dict(), base=base_url, standalone=standalone, nav=nav or [])
+    return template.render(m=monograph, base=base_url, standalone=standalone, nav=nav or [])
