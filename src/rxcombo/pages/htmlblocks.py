@@ -51,7 +51,7 @@ def block_html(b: dict[str, Any]) -> str:
         return f"<p>{cell(b)}</p>"
     if kind == "list":
         head = f"<h3>{escape(b['title'], quote=False)}</h3>" if b.get("title") else ""
-        return head + "<ul>" + "".join(f"<li>{cell(i)}</li>" for i in b["items"]) + "</ul>"
+        return head + "<ul>" + "".join(["<li>" + esc(i["text"]) + cites(i["cites"]) + "</li>" for i in b["items"]]) + "</ul>"
     if kind == "table":
         out = ['<div class="table-wrap"><table>']
         if b.get("caption"):

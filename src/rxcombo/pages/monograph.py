@@ -482,7 +482,8 @@ class MonographBuilder:
         patient = audience == "patient"
         page_ids = set(ids)
         combination = len(ids) > 1
-        merged: dict[str, dict[str, Any]] = {}
+        # per class row: [row, worst severity, what it says per medicine, sources]
+        merged: dict[str, list[Any]] = {}
         for mid in ids:
             prefix = f"With {self.catalog.medicine_names[mid]}: " if combination else ""
             # a combination page lists the serious rows; each medicine's page has them all
@@ -491,15 +492,15 @@ class MonographBuilder:
                     continue  # the only examples are components of this page: covered above
                 slot = merged.get(row["class"])
                 if slot is None:
-                    slot = merged[row["class"]] = {**row, "what": [], "sources": ()}
-                elif SEVERITY_RANK[row["severity"]] < SEVERITY_RANK[slot["severity"]]:
-                    slot["severity"] = row["severity"]
-                slot["what"].append(prefix + (row["plain_what"] if patient else row["what"]) + ".")
-                slot["sources"] += row["sources"]
-        rows = sorted(merged.values(), key=lambda row: (SEVERITY_RANK[row["severity"]], row["class_name"]))
-        table_rows = [[text(row["plain_label"] if patient else row["label"]),
-                       text(" ".join(row["what"]), cites.refs(row["sources"])), text(row["severity"])]
-                      for row in rows]
+                    slot = merged[row["class"]] = [row, row["severity"], [], []]
+                elif SEVERITY_RANK[row["severity"]] < SEVERITY_RANK[slot[1]]:
+                    slot[1] = row["severity"]
+                slot[2].append(prefix + (row["plain_what"] if patient else row["what"]) + ".")
+                slot[3] += row["sources"]
+        slots = sorted(merged.values(), key=lambda slot: (SEVERITY_RANK[slot[1]], slot[0]["class_name"]))
+        label = "plain_label" if patient else "label"
+        table_rows = [[text(row[label]), text(" ".join(what), cites.refs(sources)), text(severity)]
+                      for row, severity, what, sources in slots]
         blocks = []
         if combination:
             names = ", ".join(self.catalog.medicine_names[m] for m in ids)
