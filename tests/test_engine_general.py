@@ -147,6 +147,24 @@ def test_a_label_read_with_no_partners_is_a_stated_absence(tmp_path: Path) -> No
         load_knowledge_base(kb)
 
 
+def test_page_facts_count_what_records_state(tmp_path: Path) -> None:
+    """A record that loses its missed-dose and storage answers leaves the count of records
+    stating them one lower; the record's own entry says which facts it states."""
+    kb = tmp_path / "kb"
+    shutil.copytree(KB_DIR, kb)
+    before_catalog = Catalog(write_database(load_knowledge_base(kb), tmp_path / "a.sqlite"))
+    before = completeness_report(before_catalog)["page_facts"]
+    apixaban = {r.id: r for r in record_completeness(before_catalog)}["apixaban"]
+    assert {"missed_dose", "storage"} <= set(apixaban.facts)
+    path = kb / "medicines" / "apixaban.yaml"
+    record = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del record["missed_dose"], record["storage"]
+    path.write_text(yaml.safe_dump(record, allow_unicode=True), encoding="utf-8")
+    after = completeness_report(Catalog(write_database(load_knowledge_base(kb), tmp_path / "b.sqlite")))["page_facts"]
+    assert after["missed_dose"] == before["missed_dose"] - 1 and after["storage"] == before["storage"] - 1
+    assert after["pregnancy"] == before["pregnancy"]
+
+
 def test_not_assessed_is_empty_for_a_single_medicine(engine: Engine) -> None:
     assert not_assessed([engine.catalog.profile("warfarin")]) == ()
 
@@ -216,6 +234,11 @@ def test_completeness_cli_reports_properties_records_and_summary_last(run_cli) -
     assert s["records_citing_a_label_by_search_url"] == len(by_search)
     assert s["label_sources_by_search_url"] == sum(len(keys) for keys in by_search.values())
     assert f"{len(by_search)} records cite a label by a search page" in summary
+    # the label facts pages answer their questions from (pregnancy, missed dose, storage...)
+    facts = report["page_facts"]
+    assert set(facts) == {"pregnancy", "lactation", "missed_dose", "storage", "dosing.renal", "dosing.hepatic"}
+    assert all(0 < count <= total for count in facts.values())
+    assert f"missed dose {facts['missed_dose']}, storage {facts['storage']}" in " ".join(text.stdout.split())
     catalog_sources = {mid: run_cli("kb", "show", mid, "--json") for mid in list(by_search)[:2]}
     for mid, shown in catalog_sources.items():
         sources = json.loads(shown.stdout)["sources"]

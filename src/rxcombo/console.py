@@ -114,6 +114,10 @@ def print_completeness(report: dict[str, Any], records: bool = True, console: Co
     if missing:
         console.print(f"\n[bold]Records citing their label without its interactions recorded ({len(missing)})[/]: "
                       + escape(", ".join(missing)))
+    facts = report.get("page_facts") or {}
+    if facts:
+        console.print("\n[bold]Label facts the pages answer questions from[/] (records that state each): "
+                      + ", ".join(f"{escape(name.replace('_', ' '))} {count}" for name, count in facts.items()))
     console.print(f"\nSummary: {s['records']} records x {s['properties_per_record']} properties: "
                   f"{s['stated_share']:.1%} stated, {s['none_share']:.1%} stated none, {s['unknown_share']:.1%} unknown; "
                   f"{s['reviewed']} records reviewed ({s['reviewed_share']:.1%}); "

@@ -20,6 +20,10 @@ PK_TARGETS = ("CYP1A2", "CYP2B6", "CYP2C8", "CYP2C9", "CYP2C19", "CYP2D6", "CYP3
               "P-gp", "BCRP", "OATP1B1", "OATP1B3", "OCT2", "MATE1", "OAT1", "OAT3")
 PK_ROLES = ("substrate", "inhibits", "induces")
 OTHER = ("narrow_therapeutic_index", "half_life", "max_daily", "label_interactions")
+# Label facts that pages answer questions from ("Can I take it during pregnancy?", "What if I
+# miss a dose?", "How should I store it?") and the dose adjustments; half-life and the daily
+# maximum are counted with the engine properties above. A dotted name is a field in a section.
+PAGE_FACTS = ("pregnancy", "lactation", "missed_dose", "storage", "dosing.renal", "dosing.hepatic")
 
 
 def property_keys() -> tuple[str, ...]:
@@ -37,6 +41,7 @@ class RecordCompleteness:
     reviewed: bool
     own_label: bool  # cites a label whose title names it (foods and minerals often cite partners' labels)
     labels_by_search_url: tuple[str, ...] = ()  # keys of label sources cited by a search page
+    facts: tuple[str, ...] = ()  # the PAGE_FACTS the record states
 
 
 def _state(catalog: Catalog, mid: str, record: dict[str, Any], key: str) -> str:
@@ -81,6 +86,18 @@ def _labels_by_search_url(record: dict[str, Any]) -> tuple[str, ...]:
                  if source.get("kind") == "label" and SEARCH_URL.search(str(source.get("url") or "")))
 
 
+def _page_facts(record: dict[str, Any]) -> tuple[str, ...]:
+    stated = []
+    for name in PAGE_FACTS:
+        section, _, part = name.partition(".")
+        value = record.get(section)
+        if part:
+            value = (value or {}).get(part)
+        if value:
+            stated.append(name)
+    return tuple(stated)
+
+
 def record_completeness(catalog: Catalog) -> list[RecordCompleteness]:
     keys = property_keys()
     out = []
@@ -91,7 +108,7 @@ def record_completeness(catalog: Catalog) -> list[RecordCompleteness]:
             states[_state(catalog, med["id"], record, key)].append(key)
         out.append(RecordCompleteness(med["id"], tuple(states["value"]), tuple(states["none"]),
                                       tuple(states["unknown"]), bool(record.get("review")), _cites_own_label(record),
-                                      _labels_by_search_url(record)))
+                                      _labels_by_search_url(record), _page_facts(record)))
     return out
 
 
@@ -129,6 +146,7 @@ def completeness_report(catalog: Catalog) -> dict[str, Any]:
             "label_sources_by_search_url": sum(len(keys) for keys in by_search.values()),
             "records_citing_a_label_by_search_url": len(by_search),
         },
+        "page_facts": {name: sum(name in r.facts for r in records) for name in PAGE_FACTS},
         "label_interactions_not_recorded": labels_not_read,
         "labels_cited_by_search_url": by_search,
     }
