@@ -13,7 +13,7 @@ import yaml
 
 from rxcombo.knowledge.database import Catalog, build
 from rxcombo.engine.checker import Engine
-from rxcombo.pages.monograph import MonographBuilder, slugify
+from rxcombo.pages.monograph import Citations, MonographBuilder, slugify
 from rxcombo.pages.render import render_html, render_json, render_markdown
 from tests.conftest import KB_DIR
 
@@ -201,3 +201,19 @@ def test_interactions_come_first_with_a_table_of_contents(builder: MonographBuil
     html = render_html(page)
     assert '<nav class="toc"' in html and html.index('href="#how-they-interact"') < html.index('id="h-how-they-interact"')
     assert html.count('class="collapse-small" open') == 2  # class table and references fold on small screens
+
+
+def test_citations_resolved_once_stay_apart_and_number_per_page() -> None:
+    """Pages share the resolution of citations to sources, not their numbers: a second page
+    numbers from 1 again, and two records citing the same key get their own sources."""
+    shared: dict[Any, Any] = {}
+    drug = {"id": "x", "sources": {"lab": {"title": "X label", "url": "https://example.org/x"}}}
+    entry = {"id": "evidence:x", "sources": {"lab": {"title": "A trial of X", "pmid": "1"}}}
+    first = Citations({}, shared)
+    assert first.record(drug, ["lab#4.5"]) == [1] and first.record(entry, ["lab"]) == [2]
+    assert [r.source["title"] for r in first.references()] == ["X label", "A trial of X"]
+    assert first.references()[0].sections == ["4.5"]
+    second = Citations({}, shared)
+    assert second.record(entry, ["lab"]) == [1] and second.record(drug, ["lab#4.3"]) == [2]
+    assert second.references()[1].sections == ["4.3"], "sections are per page"
+    assert first.references()[0].sections == ["4.5"]

@@ -16,7 +16,9 @@ class CitationsLike(Protocol):
 
 
 def _cite(cites: CitationsLike, view: dict[str, Any], keys: list[str]) -> list[int]:
-    return cites.record({"id": view["id"], "sources": view["sources"]}, keys)
+    # "evidence:" keeps an entry's citations apart from a medicine's of the same name in the
+    # resolution cache that pages share (medicine ids hold no colon)
+    return cites.record({"id": f"evidence:{view['id']}", "sources": view["sources"]}, keys)
 
 
 def _item(value: str, numbers: list[int] | None = None) -> dict[str, Any]:
