@@ -9,32 +9,25 @@ from typing import Any
 
 SEVERITY_LABEL = {"contraindicated": "Contraindicated", "major": "Major", "moderate": "Moderate", "minor": "Minor"}
 
-# The same texts (a medicine's class rows, its sections, its references) recur on hundreds of
-# pages of one site build: each is escaped once per process. Both caches are bounded: a text or
-# a reference's sections can depend on the combination a user of the web app asked for.
-_REFERENCES: dict[tuple[Any, ...], str] = {}
-_REFERENCES_MAX = 1 << 16
+# The same texts (a medicine's class rows, its sections, its references) and citation marks recur
+# on hundreds of pages of one site build: each is made once per process. The caches are bounded:
+# a text or a reference's sections can depend on the combination a user of the web app asked for.
+CACHE_SIZE = 1 << 16
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=CACHE_SIZE)
 def esc(value: str) -> str:
     """``html.escape(value, quote=False)``, remembered."""
     return escape(value, quote=False)
 
 
 def cites(numbers: list[int]) -> str:
-    if not numbers:
-        return ""
-    key = tuple(numbers)
-    out = _CITES.get(key)
-    if out is None:  # a page's citation numbers are small: the same few hundred marks recur
-        if len(_CITES) >= _REFERENCES_MAX:
-            _CITES.clear()
-        out = _CITES[key] = '<sup class="cite">[' + ", ".join(f'<a href="#ref-{n}">{n}</a>' for n in numbers) + "]</sup>"
-    return out
+    return _cite_mark(tuple(numbers)) if numbers else ""
 
 
-_CITES: dict[tuple[int, ...], str] = {}
+@lru_cache(maxsize=CACHE_SIZE)
+def _cite_mark(numbers: tuple[int, ...]) -> str:
+    return '<sup class="cite">[' + ", ".join(f'<a href="#ref-{n}">{n}</a>' for n in numbers) + "]</sup>"
 
 
 def cell(c: dict[str, Any]) -> str:
@@ -51,7 +44,7 @@ def block_html(b: dict[str, Any]) -> str:
         return f"<p>{cell(b)}</p>"
     if kind == "list":
         head = f"<h3>{escape(b['title'], quote=False)}</h3>" if b.get("title") else ""
-        return head + "<ul>" + "".join(["<li>" + esc(i["text"]) + cites(i["cites"]) + "</li>" for i in b["items"]]) + "</ul>"
+        return head + "<ul>" + "".join(f"<li>{cell(i)}</li>" for i in b["items"]) + "</ul>"
     if kind == "table":
         out = ['<div class="table-wrap"><table>']
         if b.get("caption"):
@@ -133,15 +126,16 @@ _SCALAR_FIELDS = tuple(f for f in (*REFERENCE_FIELDS, "url") if f != "sections")
 
 def references_html(references: list[Any]) -> str:
     """The numbered reference list of a page (``Reference`` objects: number, source, sections)."""
-    items = []
-    for r in references:
-        source, sections = r.source, r.sections
-        key = (*map(source.get, _SCALAR_FIELDS), *sections)
-        body = _REFERENCES.get(key)
-        if body is None:
-            if len(_REFERENCES) >= _REFERENCES_MAX:
-                _REFERENCES.clear()
-            link = f' <a href="{escape(source["url"])}" rel="noopener">link</a>' if source.get("url") else ""
-            body = _REFERENCES[key] = escape(reference_text({**source, "sections": sections}), quote=False) + link
-        items.append(f'<li id="ref-{r.number}">{body}</li>')
-    return '<ol class="refs">' + "".join(items) + "</ol>"
+    return '<ol class="refs">' + "".join(
+        f'<li id="ref-{r.number}">{_reference_line((*map(r.source.get, _SCALAR_FIELDS), *r.sections))}</li>'
+        for r in references) + "</ol>"
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _reference_line(key: tuple[Any, ...]) -> str:
+    """A reference's escaped text and link, from the fields it is made of (``_SCALAR_FIELDS``,
+    then the cited sections): a line made once serves every page citing the same sections."""
+    ref = {name: value for name, value in zip(_SCALAR_FIELDS, key) if value is not None}
+    ref["sections"] = list(key[len(_SCALAR_FIELDS):])
+    link = f' <a href="{escape(ref["url"])}" rel="noopener">link</a>' if ref.get("url") else ""
+    return escape(reference_text(ref), quote=False) + link
