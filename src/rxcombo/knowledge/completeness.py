@@ -86,16 +86,13 @@ def _labels_by_search_url(record: dict[str, Any]) -> tuple[str, ...]:
                  if source.get("kind") == "label" and SEARCH_URL.search(str(source.get("url") or "")))
 
 
-def _page_facts(record: dict[str, Any]) -> tuple[str, ...]:
-    stated = []
-    for name in PAGE_FACTS:
-        section, _, part = name.partition(".")
-        value = record.get(section)
-        if part:
-            value = (value or {}).get(part)
-        if value:
-            stated.append(name)
-    return tuple(stated)
+def has_field(record: dict[str, Any], name: str) -> bool:
+    """Whether a record states a field; a dotted name is a field in a section ("dosing.renal")."""
+    section, _, part = name.partition(".")
+    value = record.get(section)
+    if part:
+        value = (value or {}).get(part)
+    return bool(value)
 
 
 def record_completeness(catalog: Catalog) -> list[RecordCompleteness]:
@@ -108,7 +105,8 @@ def record_completeness(catalog: Catalog) -> list[RecordCompleteness]:
             states[_state(catalog, med["id"], record, key)].append(key)
         out.append(RecordCompleteness(med["id"], tuple(states["value"]), tuple(states["none"]),
                                       tuple(states["unknown"]), bool(record.get("review")), _cites_own_label(record),
-                                      _labels_by_search_url(record), _page_facts(record)))
+                                      _labels_by_search_url(record),
+                                      tuple(name for name in PAGE_FACTS if has_field(record, name))))
     return out
 
 

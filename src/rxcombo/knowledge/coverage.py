@@ -19,6 +19,7 @@ from typing import Any
 
 from rxcombo.engine.checker import Engine
 from rxcombo.errors import InputError, RxcomboError
+from rxcombo.knowledge.completeness import has_field
 
 # Names and INN stems of nervous-system medicines (antidepressants, anxiolytics, hypnotics,
 # antipsychotics, antiepileptics, anticholinergic antiparkinson agents, opioids, ADHD and
@@ -235,14 +236,6 @@ def _ambiguity(engine: Engine, name: str) -> str | None:
 MONOGRAPH_FIELDS = ("indications", "dosing.adult", "adverse_effects", "contraindications", "pregnancy", "lactation")
 
 
-def _lacks(record: dict[str, Any], name: str) -> bool:
-    section, _, part = name.partition(".")
-    value = record.get(section)
-    if part:
-        value = (value or {}).get(part)
-    return not value
-
-
 @dataclass(frozen=True)
 class MonographGaps:
     """For a set of records (the top-300 medicines, the nervous-system medicines), which lack
@@ -261,7 +254,7 @@ class MonographGaps:
 
 def monograph_gaps(engine: Engine, ids: Iterable[str]) -> MonographGaps:
     records = frozenset(ids)
-    return MonographGaps(records, {name: sorted(mid for mid in records if _lacks(engine.catalog.record(mid), name))
+    return MonographGaps(records, {name: sorted(mid for mid in records if not has_field(engine.catalog.record(mid), name))
                                    for name in MONOGRAPH_FIELDS})
 
 
