@@ -65,11 +65,9 @@ class EvidenceLibrary:
         return {eid: EvidenceItem(EvidenceEntry.model_validate(row["entry"]), EntryAnalysis.from_dict(row["analysis"]), row["file"])
                 for eid, row in rows.items()}
 
-    def matches(self, entry: EvidenceEntry, ids: Sequence[str]) -> bool:
-        """All the entry's medicines are in the list and, if it names classes, another medicine
-        of the list is in one of them (classes include their ancestors)."""
-        if not set(entry.combination.medicines) <= set(ids):
-            return False
+    def _partner_in_classes(self, entry: EvidenceEntry, ids: Sequence[str]) -> bool:
+        """For an entry naming classes, whether a medicine of the list besides the entry's own is
+        in one of them, classes including their ancestors (true for an entry naming none)."""
         wanted = set(entry.combination.with_one_of_classes)
         if not wanted:
             return True
@@ -81,9 +79,11 @@ class EvidenceLibrary:
         return [(frozenset(item.entry.combination.medicines), item) for item in self.items.values()]
 
     def matching(self, ids: Sequence[str]) -> list[EvidenceItem]:
-        """Entries for the list: trials of these medicines first, then class-level evidence."""
+        """Entries for the list: those whose medicines are all in it and, if they name classes,
+        with another medicine of the list in one of them; trials of these medicines first, then
+        class-level evidence."""
         listed = frozenset(ids)  # the cheap test first: every page of a site build asks
-        found = [item for medicines, item in self._by_medicines if medicines <= listed and self.matches(item.entry, ids)]
+        found = [item for medicines, item in self._by_medicines if medicines <= listed and self._partner_in_classes(item.entry, ids)]
         return sorted(found, key=lambda item: (item.entry.evidence_level != "combination", item.entry.id))
 
     def combination_label(self, entry: EvidenceEntry) -> str:
