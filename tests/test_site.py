@@ -138,6 +138,7 @@ def test_browser_search_page_and_offline_checker(server: str) -> None:
         page.screenshot(path=str(ARTIFACTS / "site-paroxetine-clonazepam.png"), full_page=False)
 
         page.goto(f"{server}/checker.html")
+        expect(page.locator("#checker-status")).to_contain_text("medicines and substances loaded")
         for name in ("Paxil", "tramadol"):
             page.fill("#drug", name)
             page.press("#drug", "Enter")
@@ -147,4 +148,31 @@ def test_browser_search_page_and_offline_checker(server: str) -> None:
         page.press("#drug", "Enter")
         expect(page.locator("#unknown")).to_contain_text("not recognised and was NOT checked")
         page.screenshot(path=str(ARTIFACTS / "site-checker.png"), full_page=True)
+        browser.close()
+
+
+def test_browser_checker_keeps_names_typed_while_its_data_loads(server: str) -> None:
+    """On a slow connection the names typed before checker-data.json arrives are held and
+    checked once it has loaded; they are never dropped."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser, page = chromium_page(p)
+        held: list = []
+        page.route("**/checker-data.json", lambda route: held.append(route))
+        page.goto(f"{server}/checker.html")
+        expect(page.locator("#checker-status")).to_contain_text("Loading the checker data")
+        for name in ("Paxil", "tramadol"):
+            page.fill("#drug", name)
+            page.press("#drug", "Enter")
+        expect(page.locator("#checker-status")).to_contain_text("Paxil, tramadol will be checked")
+        expect(page.locator("#results")).to_contain_text("Add two or more medicines.")
+        for _ in range(50):
+            if held:
+                break
+            page.wait_for_timeout(100)
+        held[0].continue_()
+        expect(page.locator("#results")).to_contain_text("MAJOR")
+        expect(page.locator("#chips")).to_contain_text("Paroxetine")
+        expect(page.locator("#checker-status")).to_contain_text("medicines and substances loaded")
         browser.close()

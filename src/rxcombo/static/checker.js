@@ -2,16 +2,22 @@
 (function () {
   "use strict";
   var base = (document.querySelector("a.brand").getAttribute("href") || "index.html").replace(/index\.html$/, "");
-  var data = null, chosen = [];
+  var data = null, chosen = [], pending = [];
   var form = document.getElementById("add-form"), input = document.getElementById("drug");
-  var chips = document.getElementById("chips"), results = document.getElementById("results"), unknown = document.getElementById("unknown");
+  var chips = document.getElementById("chips"), status = document.getElementById("checker-status"), results = document.getElementById("results"), unknown = document.getElementById("unknown");
   function norm(s) { return s.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/'s\b/g, "s").replace(/[^a-z0-9%.+\/ -]+/g, " ").replace(/[-.]/g, " ").replace(/\s+/g, " ").trim(); }
   function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined) { e.textContent = text; } if (cls) { e.className = cls; } return e; }
   fetch(base + "checker-data.json").then(function (r) { return r.json(); }).then(function (d) {
     data = d;
     var dl = document.getElementById("drug-names");
     d.drugs.forEach(function (drug) { var o = document.createElement("option"); o.value = drug.name; dl.appendChild(o); });
-  }).catch(function () { results.textContent = "The checker data could not be loaded."; });
+    status.textContent = d.drugs.length + " medicines and substances loaded.";
+    // Names typed while the data was loading are checked now, never dropped.
+    if (pending.length) { pending.splice(0).forEach(addEntries); render(); }
+  }).catch(function () {
+    status.textContent = "The checker data could not be loaded, so nothing can be checked on this page.";
+    if (pending.length) { unknown.appendChild(el("p", "Not checked (the data did not load): " + pending.join(", "), "warn")); }
+  });
   function distance(a, b) {
     var m = a.length, n = b.length, prev = [], cur, i, j;
     for (j = 0; j <= n; j++) { prev[j] = j; }
@@ -37,10 +43,19 @@
   }
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
-    if (!data) { return; }
     var raw = input.value.trim();
     if (!raw) { return; }
+    input.value = "";
+    if (!data) {
+      pending.push(raw);
+      status.textContent = "Still loading the checker data; " + pending.join(", ") + " will be checked as soon as it has loaded.";
+      return;
+    }
     unknown.textContent = "";
+    addEntries(raw);
+    render();
+  });
+  function addEntries(raw) {
     var parts = raw.split(/\s*(?:\+|\/|;|,|&)\s*/).filter(Boolean);
     parts.forEach(function (part) {
       var idx = data.names[norm(part)];
@@ -52,9 +67,7 @@
         chosen.push(idx);
       }
     });
-    input.value = "";
-    render();
-  });
+  }
   function render() {
     while (chips.firstChild) { chips.removeChild(chips.firstChild); }
     chosen.forEach(function (idx, pos) {
