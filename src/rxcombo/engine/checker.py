@@ -99,6 +99,10 @@ class Engine:
         self.catalog = catalog
         self.resolver = Resolver(catalog.names, catalog.medicine_names, catalog.ambiguous, catalog.products)
         self._pair_cache: dict[tuple[str, str], tuple[Finding, ...]] = {}
+        # Set by ``seed_pairs(..., every_pair_of=ids)``: every pair of these ids with findings is
+        # in the cache, so a pair of them not in it has none; ``_partners`` indexes them by medicine.
+        self._seeded_ids: frozenset[str] = frozenset()
+        self._partners: dict[str, dict[str, tuple[Finding, ...]]] = {}
         self._missing_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         self._group_cache: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self._guideline_cache: dict[str, bool] = {}
@@ -155,13 +159,31 @@ class Engine:
         key = (a, b) if a <= b else (b, a)
         cached = self._pair_cache.get(key)
         if cached is None:
+            if a in self._seeded_ids and b in self._seeded_ids:
+                return ()
             cached = self._pair_cache[key] = self._compute_pair(*key)
         return cached
 
-    def seed_pairs(self, pairs: Iterable[tuple[tuple[str, str], tuple[Finding, ...]]]) -> None:
+    def seed_pairs(self, pairs: Iterable[tuple[tuple[str, str], tuple[Finding, ...]]],
+                   every_pair_of: Iterable[str] | None = None) -> None:
         """Fill the pair cache with findings computed elsewhere (the site build's workers);
-        keys are ``(a, b)`` with ``a <= b``."""
+        keys are ``(a, b)`` with ``a <= b``. With ``every_pair_of``, ``pairs`` holds every pair of
+        those ids that has findings: the others are known to have none, and are not stored."""
+        pairs = dict(pairs)
         self._pair_cache.update(pairs)
+        if every_pair_of is not None:
+            self._seeded_ids = frozenset(every_pair_of)
+            self._partners = {}
+            for (a, b), findings in pairs.items():
+                if findings:
+                    self._partners.setdefault(a, {})[b] = findings
+                    self._partners.setdefault(b, {})[a] = findings
+
+    def partners(self, mid: str) -> dict[str, tuple[Finding, ...]]:
+        """The medicines of the knowledge base that ``mid`` has findings with, and those findings."""
+        if mid in self._seeded_ids and len(self._seeded_ids) == len(self.catalog.medicine_names):
+            return self._partners.get(mid, {})
+        return {o: fs for o in self.catalog.medicine_names if o != mid and (fs := self.pair(mid, o))}
 
     def result_dict(self, result: CheckResult) -> dict[str, Any]:
         """``result.to_dict()``, reusing the dict form of cached findings (API speed)."""

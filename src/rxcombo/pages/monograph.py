@@ -421,8 +421,7 @@ class MonographBuilder:
             return self._class_rows[mid]
         rows = []
         classes = self.catalog.classes
-        pair = self.engine.pair
-        found = {o: fs for o in self.catalog.medicine_names if o != mid and (fs := pair(mid, o))}
+        found = self.engine.partners(mid)
         for cid, members in sorted(self._members.items()):
             worst = [(f, other) for other in members if other in found for f in found[other]]
             if not worst:

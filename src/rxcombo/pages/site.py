@@ -122,24 +122,23 @@ def checker_data(engine: Engine) -> dict[str, Any]:
     params: list[dict[str, str]] = [{}]
     param_index: dict[str, int] = {"{}": 0}
     pairs: dict[str, list[list[int]]] = {}
-    for a, b in combinations(ids, 2):
-        entries = []
-        for f in engine.pair(a, b):
-            if f.rule not in catalog.rules:  # a curated pair or a guideline row: its words are already filled in
-                key = f"{f.rule}|{'|'.join(f.drugs)}"
-                text_index.setdefault(key, len(texts))
-                if text_index[key] == len(texts):
-                    texts.append({"title": f.title, "summary": f.summary, "management": f.management, "type": f.type})
-                entries.append([text_index[key], SEVERITIES.index(f.severity), index[f.drugs[0]], index[f.drugs[1]], 0])
-                continue
-            else:
+    for a in ids:  # the pairs with findings, in the order of combinations(ids, 2)
+        partners = engine.partners(a)
+        for b in sorted(o for o in partners if o > a):
+            entries = []
+            for f in partners[b]:
+                if f.rule not in catalog.rules:  # a curated pair or a guideline row: its words are already filled in
+                    key = f"{f.rule}|{'|'.join(f.drugs)}"
+                    text_index.setdefault(key, len(texts))
+                    if text_index[key] == len(texts):
+                        texts.append({"title": f.title, "summary": f.summary, "management": f.management, "type": f.type})
+                    entries.append([text_index[key], SEVERITIES.index(f.severity), index[f.drugs[0]], index[f.drugs[1]], 0])
+                    continue
                 key = json.dumps(f.params)
                 if key not in param_index:
                     param_index[key] = len(params)
                     params.append(dict(f.params))
-                p = param_index[key]
-            entries.append([text_index[f.rule], SEVERITIES.index(f.severity), index[f.drugs[0]], index[f.drugs[1]], p])
-        if entries:
+                entries.append([text_index[f.rule], SEVERITIES.index(f.severity), index[f.drugs[0]], index[f.drugs[1]], param_index[key]])
             pairs[f"{index[a]},{index[b]}"] = entries
     cns_classes = catalog.cns_active_classes
     drugs = []
@@ -242,7 +241,7 @@ def warm_up(engine: Engine, builder: MonographBuilder, workers: int | None = Non
         with _forked_workers(count) as pool:
             for pairs in pool.imap_unordered(_pairs_of, chunks):
                 found.update(pairs)
-        engine.seed_pairs(((a, b), found.get((a, b), ())) for a, b in combinations(ids, 2))
+        engine.seed_pairs(found.items(), every_pair_of=ids)
         with _forked_workers(count) as pool:
             for rows in pool.imap_unordered(_class_rows_of, chunks):
                 builder.seed_class_rows(rows)
