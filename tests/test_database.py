@@ -59,6 +59,24 @@ def test_engine_rebuilds_when_yaml_is_newer(tmp_path: Path) -> None:
     assert engine.check(["Testbrandol"]).resolution.ids == ("paroxetine",)
 
 
+def test_database_from_another_knowledge_base_folder_is_rebuilt(tmp_path: Path) -> None:
+    """Two checkouts (or --kb) sharing one database path: the database compiled from one folder
+    is not served for the other, even when it is newer than every file there."""
+    older, newer = tmp_path / "older", tmp_path / "newer"
+    shutil.copytree(KB_DIR, older)
+    shutil.copytree(KB_DIR, newer)
+    record = newer / "medicines" / "paroxetine.yaml"
+    record.write_text(record.read_text().replace("  UK: [Seroxat]", "  UK: [Seroxat, Testbrandol]"))
+    db = tmp_path / "shared.sqlite"
+    assert Engine.open(db, newer).check(["Testbrandol"]).resolution.ids == ("paroxetine",)
+    past = db.stat().st_mtime - 1000
+    for path in older.rglob("*"):
+        os.utime(path, (past, past))
+    assert not is_fresh(db, older)
+    assert Engine.open(db, older).check(["Testbrandol"]).resolution.ids == ()
+    assert is_fresh(db, older) and not is_fresh(db, newer)
+
+
 def test_missing_database_folder_is_created(tmp_path: Path) -> None:
     db = tmp_path / "deep" / "er" / "rx.sqlite"
     ensure_database(db, KB_DIR)

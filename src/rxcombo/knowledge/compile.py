@@ -309,6 +309,7 @@ def _fill(conn: sqlite3.Connection, kb: KnowledgeBase) -> None:
         "schema_version": str(SCHEMA_VERSION),
         "code_fingerprint": code_fingerprint(),
         "kb_digest": kb_digest(kb.root),
+        "kb_dir": str(Path(kb.root).resolve()),
         "medicine_count": str(len(kb.medicines)),
         "duplication_classes": _dump(sorted(c for c, v in kb.classes.items() if v.duplication)),
         "cns_active_classes": _dump(sorted(c for c, v in kb.classes.items() if v.cns_active)),

@@ -74,10 +74,12 @@ def is_fresh(db_path: Path, kb_dir: Path) -> bool:
         return False
     try:
         with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'code_fingerprint'").fetchone()
-        return row is not None and row[0] == code_fingerprint()
+            meta = dict(conn.execute("SELECT key, value FROM meta WHERE key IN ('code_fingerprint', 'kb_dir')"))
     except sqlite3.Error:
         return False
+    # A database compiled from another knowledge base folder (another checkout, --kb) is stale
+    # even when it is newer than every file here.
+    return meta.get("code_fingerprint") == code_fingerprint() and meta.get("kb_dir") == str(Path(kb_dir).resolve())
 
 
 def build(db_path: Path | None = None, kb_dir: Path | None = None) -> Path:
