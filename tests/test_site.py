@@ -123,6 +123,13 @@ def chromium_page(playwright):  # type: ignore[no-untyped-def]
     return browser, browser.new_page(viewport={"width": 412, "height": 900})
 
 
+def add_to_checker(page, *names: str) -> None:  # type: ignore[no-untyped-def]
+    """Type each name into the offline checker and press Enter, as a user does."""
+    for name in names:
+        page.fill("#drug", name)
+        page.press("#drug", "Enter")
+
+
 def test_browser_search_page_and_offline_checker(server: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
@@ -139,13 +146,10 @@ def test_browser_search_page_and_offline_checker(server: str) -> None:
 
         page.goto(f"{server}/checker.html")
         expect(page.locator("#checker-status")).to_contain_text("medicines and substances loaded")
-        for name in ("Paxil", "tramadol"):
-            page.fill("#drug", name)
-            page.press("#drug", "Enter")
+        add_to_checker(page, "Paxil", "tramadol")
         expect(page.locator("#results")).to_contain_text("MAJOR")
         expect(page.locator("#chips")).to_contain_text("Paroxetine")
-        page.fill("#drug", "foobarzine")
-        page.press("#drug", "Enter")
+        add_to_checker(page, "foobarzine")
         expect(page.locator("#unknown")).to_contain_text("not recognised and was NOT checked")
         page.screenshot(path=str(ARTIFACTS / "site-checker.png"), full_page=True)
         browser.close()
@@ -162,9 +166,7 @@ def test_browser_checker_keeps_names_typed_while_its_data_loads(server: str) -> 
         page.route("**/checker-data.json", lambda route: held.append(route))
         page.goto(f"{server}/checker.html")
         expect(page.locator("#checker-status")).to_contain_text("Loading the checker data")
-        for name in ("Paxil", "tramadol"):
-            page.fill("#drug", name)
-            page.press("#drug", "Enter")
+        add_to_checker(page, "Paxil", "tramadol")
         expect(page.locator("#checker-status")).to_contain_text("Paxil, tramadol will be checked")
         expect(page.locator("#results")).to_contain_text("Add two or more medicines.")
         for _ in range(50):
