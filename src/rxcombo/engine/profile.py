@@ -114,17 +114,23 @@ class DrugProfile:
     negligible_exposure: Prop | None = None  # a source says almost none reaches the blood (creams, eye drops...)
     identity: Prop | None = None  # what the record cites for what the medicine is (mechanism, indications)
     critical_loss_of_effect: Prop | None = None  # a fall in exposure is dangerous (antiretrovirals...)
-    # Derived from label_interactions: the ids and classes they name, and whether any names its
-    # partner by an enzyme role; lets the label rule skip a partner that no entry can name.
-    label_partners: tuple[frozenset[str], frozenset[str], bool] = field(
-        default=(frozenset(), frozenset(), False), compare=False, repr=False)
+    # Derived from label_interactions: the ids and classes they name, and the enzyme roles
+    # ("inhibits"|"induces"|"substrate", enzyme) by which they name partners; lets the label rule
+    # skip a partner that no entry can name.
+    label_partners: tuple[frozenset[str], frozenset[str], frozenset[tuple[str, str]]] = field(
+        default=(frozenset(), frozenset(), frozenset()), compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.label_interactions:
             values = [p.value for p in self.label_interactions]
             object.__setattr__(self, "label_partners", (
                 frozenset(i for v in values for i in v[0]), frozenset(c for v in values for c in v[1]),
-                any(v[2][0] for v in values)))
+                frozenset((v[2][0], v[2][1]) for v in values if v[2][0])))
+
+    def has_role(self, kind: str, enzyme: str) -> bool:
+        """Whether the record states that it inhibits, induces or is a substrate of ``enzyme``."""
+        table = self.inhibits if kind == "inhibits" else self.induces if kind == "induces" else self.substrates
+        return enzyme in table
 
     def knows(self, key: str) -> bool:
         """True when the record states ``key`` (a risk name or "substrate:E", "inhibits:E",

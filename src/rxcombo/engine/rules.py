@@ -298,8 +298,9 @@ def label_interaction(a: DrugProfile, b: DrugProfile) -> list[Hit]:
     for owner, other in ((a, b), (b, a)):
         if not owner.label_interactions:
             continue
-        named_ids, named_classes, by_role = owner.label_partners
-        if not by_role and other.id not in named_ids and named_classes.isdisjoint(other.classes):
+        named_ids, named_classes, roles = owner.label_partners
+        if (other.id not in named_ids and named_classes.isdisjoint(other.classes)
+                and not any(other.has_role(kind, enzyme) for kind, enzyme in roles)):
             continue  # no entry of this label can name that partner
         for prop in owner.label_interactions:
             ids, classes, condition, severity, effect, management = prop.value
