@@ -123,6 +123,24 @@ def chromium_page(playwright):  # type: ignore[no-untyped-def]
     return browser, browser.new_page(viewport={"width": 412, "height": 900})
 
 
+def test_parallel_warm_up_gives_what_computing_each_pair_here_gives(engine: Engine) -> None:
+    """The site build computes every pair in worker processes and then treats a pair it was not
+    sent as one without findings: the checker data and class tables must be exactly those of an
+    engine that computes each pair itself."""
+    from rxcombo.pages.monograph import MonographBuilder
+    from rxcombo.pages.site import checker_data, warm_up
+
+    warmed = Engine(engine.catalog)
+    builder = MonographBuilder(warmed)
+    warm_up(warmed, builder, workers=2)
+    fresh = Engine(engine.catalog)
+    assert checker_data(warmed) == checker_data(fresh)
+    fresh_builder = MonographBuilder(fresh)
+    for mid in ("paroxetine", "clarithromycin", "warfarin", "atorvastatin", "lithium"):
+        assert builder.class_rows(mid) == fresh_builder.class_rows(mid)
+        assert warmed.partners(mid) == fresh.partners(mid)
+
+
 def add_to_checker(page, *names: str) -> None:  # type: ignore[no-untyped-def]
     """Type each name into the offline checker and press Enter, as a user does."""
     for name in names:
