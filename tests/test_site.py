@@ -141,6 +141,15 @@ def test_parallel_warm_up_gives_what_computing_each_pair_here_gives(engine: Engi
         assert warmed.partners(mid) == fresh.partners(mid)
 
 
+def release(page, held: list) -> None:  # type: ignore[no-untyped-def]
+    """Let through a request that ``page.route`` held back (waiting for it to arrive first)."""
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    held[0].continue_()
+
+
 def add_to_checker(page, *names: str) -> None:  # type: ignore[no-untyped-def]
     """Type each name into the offline checker and press Enter, as a user does."""
     for name in names:
@@ -187,12 +196,25 @@ def test_browser_checker_keeps_names_typed_while_its_data_loads(server: str) -> 
         add_to_checker(page, "Paxil", "tramadol")
         expect(page.locator("#checker-status")).to_contain_text("Paxil, tramadol will be checked")
         expect(page.locator("#results")).to_contain_text("Add two or more medicines.")
-        for _ in range(50):
-            if held:
-                break
-            page.wait_for_timeout(100)
-        held[0].continue_()
+        release(page, held)
         expect(page.locator("#results")).to_contain_text("MAJOR")
         expect(page.locator("#chips")).to_contain_text("Paroxetine")
         expect(page.locator("#checker-status")).to_contain_text("medicines and substances loaded")
+        browser.close()
+
+
+def test_browser_search_says_it_is_still_loading_and_then_answers(server: str) -> None:
+    """A name typed before the search index has arrived gets "still loading", not "no page
+    matches", and its results appear once the index is there."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser, page = chromium_page(p)
+        held: list = []
+        page.route("**/search-index.json", lambda route: held.append(route))
+        page.goto(f"{server}/index.html")
+        page.fill("#q", "paroxetine")
+        expect(page.locator("#status")).to_contain_text("Still loading the names")
+        release(page, held)
+        expect(page.get_by_role("link", name="Paroxetine + Clonazepam")).to_be_visible()
         browser.close()
