@@ -128,9 +128,15 @@ class DrugProfile:
                 frozenset((v[2][0], v[2][1]) for v in values if v[2][0])))
 
     def has_role(self, kind: str, enzyme: str) -> bool:
-        """Whether the record states that it inhibits, induces or is a substrate of ``enzyme``."""
-        table = self.inhibits if kind == "inhibits" else self.induces if kind == "induces" else self.substrates
-        return enzyme in table
+        """Whether the record states that it inhibits, induces or is a substrate of ``enzyme``
+        (``kind`` "inhibits", "induces" or "substrate")."""
+        if kind == "inhibits":
+            return enzyme in self.inhibits
+        if kind == "induces":
+            return enzyme in self.induces
+        if kind == "substrate":
+            return enzyme in self.substrates
+        raise KeyError(kind)
 
     def knows(self, key: str) -> bool:
         """True when the record states ``key`` (a risk name or "substrate:E", "inhibits:E",
@@ -140,7 +146,7 @@ class DrugProfile:
         kind, _, enzyme = key.partition(":")
         if not enzyme:
             return key in self.risks
-        return enzyme in {"substrate": self.substrates, "inhibits": self.inhibits, "induces": self.induces}[kind]
+        return self.has_role(kind, enzyme)
 
     @property
     def has_interaction_data(self) -> bool:
