@@ -100,9 +100,10 @@ class Engine:
         self.resolver = Resolver(catalog.names, catalog.medicine_names, catalog.ambiguous, catalog.products)
         self._pair_cache: dict[tuple[str, str], tuple[Finding, ...]] = {}
         # Set by ``seed_pairs(..., every_pair_of=ids)``: every pair of these ids with findings is
-        # in the cache, so a pair of them not in it has none; ``_partners`` indexes them by medicine.
+        # in the cache, so a pair of them not in it has none. When they are every medicine of the
+        # knowledge base, ``_partners`` indexes those findings by medicine (None until then).
         self._seeded_ids: frozenset[str] = frozenset()
-        self._partners: dict[str, dict[str, tuple[Finding, ...]]] = {}
+        self._partners: dict[str, dict[str, tuple[Finding, ...]]] | None = None
         self._missing_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         self._group_cache: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self._guideline_cache: dict[str, bool] = {}
@@ -173,15 +174,16 @@ class Engine:
         self._pair_cache.update(pairs)
         if every_pair_of is not None:
             self._seeded_ids = frozenset(every_pair_of)
-            self._partners = {}
-            for (a, b), findings in pairs.items():
-                if findings:
-                    self._partners.setdefault(a, {})[b] = findings
-                    self._partners.setdefault(b, {})[a] = findings
+            if self._seeded_ids.issuperset(self.catalog.medicine_names):
+                self._partners = {}
+                for (a, b), findings in pairs.items():
+                    if findings:
+                        self._partners.setdefault(a, {})[b] = findings
+                        self._partners.setdefault(b, {})[a] = findings
 
     def partners(self, mid: str) -> dict[str, tuple[Finding, ...]]:
         """The medicines of the knowledge base that ``mid`` has findings with, and those findings."""
-        if mid in self._seeded_ids and len(self._seeded_ids) == len(self.catalog.medicine_names):
+        if self._partners is not None:
             return self._partners.get(mid, {})
         return {o: fs for o in self.catalog.medicine_names if o != mid and (fs := self.pair(mid, o))}
 
