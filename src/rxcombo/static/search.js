@@ -2,20 +2,19 @@
 (function () {
   "use strict";
   var input = document.getElementById("q"), list = document.getElementById("results"), status = document.getElementById("status");
-  var index = [], loaded = false;
+  var index = null, failed = "";  // [normalised, label, url, kind] rows once search-index.json has loaded
   var base = (document.querySelector("a.brand").getAttribute("href") || "index.html").replace(/index\.html$/, "");
   function norm(s) { return s.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^a-z0-9+ ]+/g, " ").replace(/\s+/g, " ").trim(); }
   fetch(base + "search-index.json").then(function (r) { return r.json(); }).then(function (data) {
     index = data.map(function (row) { return [norm(row[0]), row[0], row[1], row[2]]; });
-    loaded = true;
     status.textContent = index.length + " names loaded.";
     if (input.value) { show(); }
-  }).catch(function () { status.textContent = "The search index could not be loaded."; });
+  }).catch(function () { failed = "The search index could not be loaded."; status.textContent = failed; });
   function show() {
     var q = norm(input.value);
     while (list.firstChild) { list.removeChild(list.firstChild); }
     if (!q) { status.textContent = ""; return; }
-    if (!loaded) { status.textContent = "Still loading the names; results will appear when they have loaded."; return; }
+    if (!index) { status.textContent = failed || "Still loading the names; results will appear when they have loaded."; return; }
     var starts = [], contains = [];
     for (var i = 0; i < index.length; i++) {
       var pos = index[i][0].indexOf(q);
