@@ -7,6 +7,8 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
+from markupsafe import escape as markup_escape  # what the templates' autoescape writes
+
 SEVERITY_LABEL = {"contraindicated": "Contraindicated", "major": "Major", "moderate": "Moderate", "minor": "Minor"}
 
 # The same texts (a medicine's class rows, its sections, its references) and citation marks recur
@@ -43,13 +45,13 @@ def block_html(b: dict[str, Any]) -> str:
     if kind == "p":
         return f"<p>{cell(b)}</p>"
     if kind == "list":
-        head = f"<h3>{escape(b['title'], quote=False)}</h3>" if b.get("title") else ""
+        head = f"<h3>{esc(b['title'])}</h3>" if b.get("title") else ""
         return head + "<ul>" + "".join(f"<li>{cell(i)}</li>" for i in b["items"]) + "</ul>"
     if kind == "table":
         out = ['<div class="table-wrap"><table>']
         if b.get("caption"):
-            out.append(f"<caption>{escape(b['caption'], quote=False)}</caption>")
-        out.append("<thead><tr>" + "".join(f'<th scope="col">{escape(h, quote=False)}</th>' for h in b["head"]) + "</tr></thead><tbody>")
+            out.append(f"<caption>{esc(b['caption'])}</caption>")
+        out.append(_table_head(tuple(b["head"])))
         for row in b["rows"]:
             cells = [f'<th scope="row">{cell(row[0])}</th>']
             for c in row[1:]:
@@ -77,13 +79,35 @@ def block_html(b: dict[str, Any]) -> str:
     raise ValueError(f"unknown block type {kind!r}")
 
 
+@lru_cache(maxsize=CACHE_SIZE)
+def _table_head(head: tuple[str, ...]) -> str:
+    return "<thead><tr>" + "".join(f'<th scope="col">{esc(h)}</th>' for h in head) + "</tr></thead><tbody>"
+
+
+def toc_html(sections: list[dict[str, Any]]) -> str:
+    """The page's table of contents: a link to each section, then to the references."""
+    return ('<nav class="toc" aria-label="Contents"><h2>Contents</h2><ol>'
+            + "".join(_toc_item(s["id"], s["title"]) for s in sections)
+            + '<li><a href="#references">References</a></li></ol></nav>')
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _toc_item(sid: str, title: str) -> str:
+    return f'<li><a href="#{markup_escape(sid)}">{markup_escape(title)}</a></li>'
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _section_head(sid: str, title: str) -> str:
+    sid = escape(sid)
+    return f'<section id="{sid}" aria-labelledby="h-{sid}">\n<h2 id="h-{sid}">{esc(title)}</h2>\n'
+
+
 def sections_html(sections: list[dict[str, Any]]) -> str:
     """The monograph body: one <section> per section (the class table folds on small screens).
     Built here rather than in the template: the site renders thousands of pages."""
     out = []
     for s in sections:
-        sid = escape(s["id"])
-        out.append(f'<section id="{sid}" aria-labelledby="h-{sid}">\n<h2 id="h-{sid}">{escape(s["title"], quote=False)}</h2>\n')
+        out.append(_section_head(s["id"], s["title"]))
         fold = s["id"] == "other-medicines"
         if fold:
             out.append('<details class="collapse-small" open><summary>Show the table</summary>\n')

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from rxcombo.pages.htmlblocks import SEVERITY_LABEL, block_html, reference_text, references_html, sections_html
+from rxcombo.pages.htmlblocks import SEVERITY_LABEL, block_html, reference_text, references_html, sections_html, toc_html
 from rxcombo.pages.monograph import Monograph
 
 @lru_cache(maxsize=1)
@@ -20,6 +20,7 @@ def environment() -> Environment:
     env.globals["block_html"] = block_html
     env.globals["references_html"] = references_html
     env.globals["sections_html"] = sections_html
+    env.globals["toc_html"] = toc_html
     return env
 
 
