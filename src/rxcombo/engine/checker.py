@@ -104,6 +104,9 @@ class Engine:
         # knowledge base, ``_partners`` indexes those findings by medicine (None until then).
         self._seeded_ids: frozenset[str] = frozenset()
         self._partners: dict[str, dict[str, tuple[Finding, ...]]] | None = None
+        # Set by ``index_label_owners``: for each medicine, the medicines whose label entries can
+        # name it; pairs outside it skip the label rule (None: the rule's own check decides).
+        self._label_owners: dict[str, frozenset[str]] | None = None
         self._missing_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         self._group_cache: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self._guideline_cache: dict[str, bool] = {}
@@ -181,6 +184,32 @@ class Engine:
                         self._partners.setdefault(a, {})[b] = findings
                         self._partners.setdefault(b, {})[a] = findings
 
+    def index_label_owners(self) -> None:
+        """Before computing every pair (the site build): record, for each medicine, which
+        medicines' label entries can name it (by id, by class, or by an enzyme role it has), so
+        that the many pairs no label entry concerns skip the label rule. Reads every profile."""
+        profiles = [self.catalog.profile(mid) for mid in self.catalog.medicine_names]
+        naming: dict[tuple[str, Any], set[str]] = {}
+        for p in profiles:
+            if p.label_interactions:
+                ids, classes, roles = p.label_partners
+                for key in (*(("id", i) for i in ids), *(("class", c) for c in classes), *(("role", r) for r in roles)):
+                    naming.setdefault(key, set()).add(p.id)
+        owners = {}
+        for p in profiles:
+            keys = [("id", p.id), *(("class", c) for c in p.classes),
+                    *(("role", (kind, enzyme)) for kind, table in (("inhibits", p.inhibits), ("induces", p.induces),
+                                                                   ("substrate", p.substrates)) for enzyme in table)]
+            owners[p.id] = frozenset().union(*(naming.get(k, ()) for k in keys))
+        self._label_owners = owners
+
+    def _label_may_apply(self, a: str, b: str) -> bool:
+        """Whether a label entry of ``a`` or ``b`` can name the other (always True unindexed)."""
+        owners = self._label_owners
+        if owners is None or a not in owners or b not in owners:
+            return True
+        return a in owners[b] or b in owners[a]
+
     def partners(self, mid: str) -> dict[str, tuple[Finding, ...]]:
         """The medicines of the knowledge base that ``mid`` has findings with, and those findings."""
         if self._partners is not None:
@@ -233,7 +262,7 @@ class Engine:
         findings = [self._finding(h) for h in hits]
         # A label statement is shown when it is more severe than what the rules found: it
         # refines them (their mechanism stays visible), and does not repeat them.
-        if pa.label_interactions or pb.label_interactions:
+        if (pa.label_interactions or pb.label_interactions) and self._label_may_apply(a, b):
             worst = _worst_rank(findings)
             for hit in label_interaction(pa, pb):
                 if SEVERITY_RANK[hit.severity] < worst:

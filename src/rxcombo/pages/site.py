@@ -228,6 +228,7 @@ def warm_up(engine: Engine, builder: MonographBuilder, workers: int | None = Non
     for mid in ids:  # read every profile and record once, before any fork, so workers share them
         engine.catalog.profile(mid)
         builder.record(mid)
+    engine.index_label_owners()
     count = _worker_count(workers, len(ids))
     if count == 1:
         for mid in ids:
