@@ -16,7 +16,7 @@ from typing import Any
 
 from rxcombo.knowledge.database import Catalog
 from rxcombo.engine.findings import Finding, dedupe_sources
-from rxcombo.engine.profile import DrugProfile, SourceRef, intern_ref
+from rxcombo.engine.profile import ROLE_KINDS, DrugProfile, SourceRef, intern_ref
 from rxcombo.engine.resolver import Resolution, Resolver
 from rxcombo.engine.findings import SEVERITY_RANK
 from rxcombo.engine.rule_base import any_prop, partner_match, trigger_keys
@@ -198,8 +198,7 @@ class Engine:
         owners = {}
         for p in profiles:
             keys = [("id", p.id), *(("class", c) for c in p.classes),
-                    *(("role", (kind, enzyme)) for kind, table in (("inhibits", p.inhibits), ("induces", p.induces),
-                                                                   ("substrate", p.substrates)) for enzyme in table)]
+                    *(("role", (kind, enzyme)) for kind in ROLE_KINDS for enzyme in p.role_table(kind))]
             owners[p.id] = frozenset().union(*(naming.get(k, ()) for k in keys))
         self._label_owners = owners
 

@@ -13,6 +13,7 @@ from typing import Any
 
 LEVELS = {"low": 1, "moderate": 2, "high": 3}
 STRENGTHS = {"weak": 1, "moderate": 2, "unrated": 2, "strong": 3}  # unrated counts as moderate
+ROLE_KINDS = ("inhibits", "induces", "substrate")  # the kinds of enzyme role a record states
 
 
 _REF_DICTS: dict["SourceRef", dict[str, Any]] = {}
@@ -127,16 +128,20 @@ class DrugProfile:
                 frozenset(i for v in values for i in v[0]), frozenset(c for v in values for c in v[1]),
                 frozenset((v[2][0], v[2][1]) for v in values if v[2][0])))
 
-    def has_role(self, kind: str, enzyme: str) -> bool:
-        """Whether the record states that it inhibits, induces or is a substrate of ``enzyme``
-        (``kind`` "inhibits", "induces" or "substrate")."""
+    def role_table(self, kind: str) -> dict[str, Prop]:
+        """The record's enzymes for one kind of role (``ROLE_KINDS``): what it inhibits, induces
+        or is a substrate of; KeyError for another kind."""
         if kind == "inhibits":
-            return enzyme in self.inhibits
+            return self.inhibits
         if kind == "induces":
-            return enzyme in self.induces
+            return self.induces
         if kind == "substrate":
-            return enzyme in self.substrates
+            return self.substrates
         raise KeyError(kind)
+
+    def has_role(self, kind: str, enzyme: str) -> bool:
+        """Whether the record states that it inhibits, induces or is a substrate of ``enzyme``."""
+        return enzyme in self.role_table(kind)
 
     def knows(self, key: str) -> bool:
         """True when the record states ``key`` (a risk name or "substrate:E", "inhibits:E",

@@ -309,8 +309,7 @@ def label_interaction(a: DrugProfile, b: DrugProfile) -> list[Hit]:
                 continue
             basis = [Basis(owner.id, f"label interaction ({why})", prop)]
             if why.startswith(("inhibits", "induces", "substrate")):
-                table = {"inhibits": other.inhibits, "induces": other.induces, "substrate": other.substrates}[condition[0]]
-                basis.append(Basis(other.id, why, table[condition[1]]))
+                basis.append(Basis(other.id, why, other.role_table(condition[0])[condition[1]]))
             hits.append(Hit("label-interaction", severity, (owner, other), {"effect": effect, "management": management}, tuple(basis)))
     return hits
 
